@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** VGG19 convolution layers in the paper's naming, in network order. */
+export const VGG19_LAYERS = [
+  'conv1_1', 'conv1_2',
+  'conv2_1', 'conv2_2',
+  'conv3_1', 'conv3_2', 'conv3_3', 'conv3_4',
+  'conv4_1', 'conv4_2', 'conv4_3', 'conv4_4',
+  'conv5_1', 'conv5_2', 'conv5_3', 'conv5_4',
+] as const;
+export type VggLayer = (typeof VGG19_LAYERS)[number];
+
+/** Accepts the paper's `conv4_2` and Keras's `block4_conv2` for the same layer. */
+export const layerName = z
+  .string()
+  .transform((name) => name.replace(/^block(\d)_conv(\d)$/, 'conv$1_$2'))
+  .pipe(z.enum(VGG19_LAYERS, { error: (issue) => `unknown VGG19 layer "${String(issue.input)}" (use conv1_1 … conv5_4)` }));
+
+export const MODES = ['transfer', 'content', 'texture'] as const;
+export type Mode = (typeof MODES)[number];
+export const OPTIMIZERS = ['adam', 'lbfgs'] as const;
+export const INITS = ['content', 'noise', 'style', 'image'] as const;
+export const POOLINGS = ['max', 'avg'] as const;
+export const TV_KINDS = ['l1', 'squared'] as const;
+
+/** Largest long side the app accepts for a render at all; memory checks refine this per backend. */
+export const MAX_RENDER_SIZE = 4096;
+
+const size = z.number().int().min(16).max(MAX_RENDER_SIZE);
+
+/**
+ * Everything that decides what a render produces. Shared by the CLI, presets, the queue and the UI,
+ * so a preset file, a CLI report and an exported image's metadata all carry the same object.
+ */
+export const renderSettingsSchema = z
+  .object({
+    mode: z.enum(MODES).default('transfer'),
+    /** Long side of the result in pixels. */
+    size: size.default(512),
+    /** Coarse-to-fine stage sizes (long side); the last must equal `size`. Empty: one stage at `size`. */
+    scales: z.array(size).max(6).default([]),
+    /** Iterations per stage: one number for every stage, or one per stage. */
+    iterations: z.union([z.number().int().min(0).max(10_000), z.array(z.number().int().min(0).max(10_000)).min(1)]).default(100),
+    optimizer: z.enum(OPTIMIZERS).default('lbfgs'),
+    learningRate: z.number().positive().max(1000).default(5),
+    historySize: z.number().int().min(1).max(100).default(10),
+    contentLayers: z.array(layerName).min(1).default(['conv4_2']),
+    styleLayers: z.array(layerName).min(1).default(['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1']),
+    /** Per style layer weights (w_l in the paper); defaults to equal weights summing to 1. */
+    styleLayerWeights: z.array(z.number().nonnegative()).optional(),
+    contentWeight: z.number().nonnegative().default(1),
+    styleWeight: z.number().nonnegative().default(1e4),
+    tvWeight: z.number().nonnegative().default(1e-3),
+    tvKind: z.enum(TV_KINDS).default('l1'),
+    pooling: z.enum(POOLINGS).default('avg'),
+    init: z.enum(INITS).default('content'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    keepColors: z.boolean().default(false),
+    /** Blend weight of each style image; normalized to sum to 1. */
+    styleBlend: z.array(z.number().nonnegative()).optional(),
+    /** Emit a progress event (with preview) every this many iterations. */
+    progressEvery: z.number().int().min(1).max(1000).default(10),
+  })
+  .strict();
+
+export type RenderSettingsInput = z.input<typeof renderSettingsSchema>;
+export type RenderSettings = z.output<typeof renderSettingsSchema>;
+
+export const LOSS_TERMS = ['content', 'style', 'tv', 'total'] as const;
+export type LossTerms = Record<(typeof LOSS_TERMS)[number], number>;
