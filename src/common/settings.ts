@@ -37,10 +37,10 @@ export const renderSettingsSchema = z
     mode: z.enum(MODES).default('transfer'),
     /** Long side of the result in pixels. */
     size: size.default(512),
-    /** Coarse-to-fine stage sizes (long side); the last must equal `size`. Empty: one stage at `size`. */
-    scales: z.array(size).max(6).default([]),
-    /** Iterations per stage: one number for every stage, or one per stage. */
-    iterations: z.union([z.number().int().min(0).max(10_000), z.array(z.number().int().min(0).max(10_000)).min(1)]).default(100),
+    /** Coarse-to-fine stage sizes (long side), ascending, the last equal to `size`; unset: chosen from `size`. */
+    scales: z.array(size).min(1).max(6).optional(),
+    /** Iterations per stage: one number for every stage, or one per stage; unset: chosen per stage. */
+    iterations: z.union([z.number().int().min(0).max(10_000), z.array(z.number().int().min(0).max(10_000)).min(1)]).optional(),
     optimizer: z.enum(OPTIMIZERS).default('lbfgs'),
     learningRate: z.number().positive().max(1000).default(5),
     historySize: z.number().int().min(1).max(100).default(10),
@@ -53,7 +53,8 @@ export const renderSettingsSchema = z
     tvWeight: z.number().nonnegative().default(1e-3),
     tvKind: z.enum(TV_KINDS).default('l1'),
     pooling: z.enum(POOLINGS).default('avg'),
-    init: z.enum(INITS).default('content'),
+    /** Starting image; unset: the content image for style transfer, noise for the reconstructions. */
+    init: z.enum(INITS).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     keepColors: z.boolean().default(false),
     /** Blend weight of each style image; normalized to sum to 1. */

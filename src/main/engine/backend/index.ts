@@ -1,0 +1,2 @@
+export { initBackend, activeBackend, BACKEND_CHOICES } from './select-backend.js';
+export type { BackendChoice, BackendKind, BackendInfo, BackendOptions } from './select-backend.js';

@@ -1,0 +1,90 @@
+import os from 'node:os';
+import * as tf from '../tf.js';
+import { registerThreadedWasm } from './wasm-threaded.js';
+
+export const BACKEND_CHOICES = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export type BackendKind = Exclude<BackendChoice, 'auto'>;
+
+export interface BackendInfo {
+  kind: BackendKind;
+  /** tfjs's own name for it: 'tensorflow' for both native bindings. */
+  tfName: string;
+  /** Threads the backend computes with, where it says (wasm). */
+  threads?: number;
+  /** Why better backends were passed over, in preference order. */
+  skipped: { kind: BackendKind; reason: string }[];
+}
+
+const PREFERENCE: BackendKind[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+
+export interface BackendOptions {
+  /** 'auto' (default) takes the first that loads; overridable by ATELIER_BACKEND. */
+  backend?: BackendChoice;
+  /** WebAssembly threads; defaults to ATELIER_WASM_THREADS or the machine's core count (at most 8). */
+  wasmThreads?: number;
+}
+
+let active: BackendInfo | undefined;
+
+/**
+ * Picks and initializes the tfjs backend once per process: the native TensorFlow bindings (GPU, then
+ * CPU) when installed, else multithreaded WebAssembly, else plain JS. Asking for one backend by name
+ * fails loudly instead of falling back, so a benchmark never measures the wrong thing.
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const choice = options.backend ?? parseChoice(process.env.ATELIER_BACKEND) ?? 'auto';
+  if (active && (choice === 'auto' || choice === active.kind)) return active;
+  if (active) throw new Error(`the ${active.kind} backend is already active in this process; ${choice} cannot be started beside it`);
+
+  const candidates = choice === 'auto' ? PREFERENCE : [choice];
+  const skipped: BackendInfo['skipped'] = [];
+  for (const kind of candidates) {
+    try {
+      active = { ...(await start(kind, options)), skipped };
+      return active;
+    } catch (error) {
+      skipped.push({ kind, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
+    }
+  }
+  const detail = skipped.map((s) => `${s.kind}: ${s.reason}`).join('; ');
+  throw new Error(`no TensorFlow.js backend could start (${detail})`);
+}
+
+/** The backend chosen by initBackend, for reports. */
+export function activeBackend(): BackendInfo | undefined {
+  return active;
+}
+
+function parseChoice(value: string | undefined): BackendChoice | undefined {
+  if (!value) return undefined;
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new Error(`ATELIER_BACKEND="${value}" is not one of ${BACKEND_CHOICES.join(', ')}`);
+}
+
+async function start(kind: BackendKind, options: BackendOptions): Promise<Omit<BackendInfo, 'skipped'>> {
+  switch (kind) {
+    case 'tfjs-node-gpu':
+    case 'tfjs-node': {
+      // Optional dependencies: their absence (no prebuilt libtensorflow here) is the normal case.
+      await import(kind === 'tfjs-node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+      await setBackendOrThrow('tensorflow');
+      return { kind, tfName: 'tensorflow' };
+    }
+    case 'wasm': {
+      const threads = options.wasmThreads ?? (Number(process.env.ATELIER_WASM_THREADS) || Math.min(8, os.availableParallelism()));
+      if (threads > 1) registerThreadedWasm(threads);
+      await setBackendOrThrow('wasm');
+      const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+      return { kind, tfName: 'wasm', threads: getThreadsCount() };
+    }
+    case 'cpu':
+      await setBackendOrThrow('cpu');
+      return { kind, tfName: 'cpu', threads: 1 };
+  }
+}
+
+async function setBackendOrThrow(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs could not initialize the '${name}' backend`);
+  await tf.ready();
+}

@@ -1,0 +1,16 @@
+import { createAdam } from './adam.js';
+import { createLbfgs } from './lbfgs.js';
+import type { Optimizer, OptimizerSpec } from './types.js';
+
+export type { Evaluation, Objective, Optimizer, OptimizerSpec } from './types.js';
+export { createAdam } from './adam.js';
+export { createLbfgs, type LbfgsOptions } from './lbfgs.js';
+
+export function createOptimizer(spec: OptimizerSpec): Optimizer {
+  switch (spec.kind) {
+    case 'adam':
+      return createAdam(spec.learningRate);
+    case 'lbfgs':
+      return createLbfgs(spec);
+  }
+}
