@@ -18,6 +18,8 @@ export interface StylizeInputs {
 export interface StylizeHooks {
   onProgress?: (progress: RenderProgress) => void;
   signal?: AbortSignal;
+  /** Attach a preview picture to progress events (default true); benchmarks turn it off. */
+  previews?: boolean;
 }
 
 const PREVIEW_LONG_SIDE = 256;
@@ -60,7 +62,7 @@ export async function stylize(vgg: Vgg19, inputs: StylizeInputs, settings: Rende
             iteration: iteration + 1, iterations: stage.iterations,
             done: clock.done(index, iteration + 1), total: clock.total,
             losses: terms, elapsedMs: performance.now() - started, etaMs: clock.eta(index, iteration + 1),
-            preview: preview(x, plan, sources.content),
+            ...(hooks.previews !== false && { preview: preview(x, plan, sources.content) }),
           });
         }
       });
