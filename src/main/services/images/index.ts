@@ -1,0 +1,12 @@
+export { encodeImage, encodePreview, PREVIEW_LONG_SIDE, type EncodeOptions } from './encode.js';
+export { ImageError, type ImageErrorCode } from './errors.js';
+export { READABLE_FORMAT_NAMES, type ImageFormat, type WritableFormat } from './formats.js';
+export {
+  DEFAULT_MAX_INPUT_PIXELS,
+  DEFAULT_MAX_INPUT_SIDE,
+  readImage,
+  type DecodedImage,
+  type ReadImageOptions,
+} from './read.js';
+export { resizeImage, type ResizeTarget } from './rgb.js';
+export { writeImage, type WriteImageOptions } from './write.js';
