@@ -1,0 +1,162 @@
+import { chmod, copyFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hashFile } from './checksum.js';
+import { convertKerasH5 } from './convert.js';
+import { downloadFile, type DownloadProgress } from './download.js';
+import { ModelsCorruptError, ModelsMissingError } from './errors.js';
+import { resolveModelsDir } from './locations.js';
+import { NETWORKS, readFastStyleManifest, readVgg19Manifest, type FileEntry, type Network } from './manifest.js';
+import { removeReceipt, writeReceipt } from './receipt.js';
+import { installStaged } from './staging.js';
+
+export type InstallStep =
+  | { step: 'file'; file: string; done: number; total: number }
+  | ({ step: 'download'; file: string } & DownloadProgress)
+  | { step: 'convert'; file: string }
+  | { step: 'installed'; dir: string; files: number };
+
+/** `network` is `vgg19` or `fast-style/<name>`. */
+export type InstallProgress = { network: string } & InstallStep;
+
+export interface InstallOptions {
+  /** A folder laid out like shared/models (vgg19/, fast-style/<name>/); without it, files are downloaded. */
+  from?: string;
+  /** The models folder to install into; defaults as in resolveModelsDir. */
+  to?: string;
+  networks?: readonly Network[];
+  /**
+   * Download from here instead of the manifests' URLs (a mirror, or a test server): the .h5 file's
+   * URL for vgg19, the folder above the nine networks for fast-style.
+   */
+  sources?: Partial<Record<Network, string>>;
+  onProgress?: (event: InstallProgress) => void;
+}
+
+export interface InstalledNetwork {
+  network: string;
+  dir: string;
+  files: readonly FileEntry[];
+}
+
+type Report = (step: InstallStep) => void;
+
+/** Puts one file's bytes at the staged path and says where they came from; the caller checks them. */
+type FetchFile = (entry: FileEntry, stagedPath: string) => Promise<string>;
+
+function copyFrom(sourceDir: string): FetchFile {
+  return async (entry, stagedPath) => {
+    const source = join(sourceDir, entry.path);
+    try {
+      await copyFile(source, stagedPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      throw new ModelsMissingError(`${source} is missing from the source folder; nothing was installed from it.`, [source]);
+    }
+    // The copy keeps a read-only source's mode, and Windows refuses to rename over a read-only file on reinstall.
+    await chmod(stagedPath, 0o644);
+    return source;
+  };
+}
+
+function downloadFrom(baseUrl: string): FetchFile {
+  return async (entry, stagedPath) => {
+    const url = new URL(entry.path, baseUrl).href;
+    await downloadFile(url, stagedPath, { algorithm: 'sha256', value: entry.sha256 });
+    return url;
+  };
+}
+
+/** Fetches every file into staging and checks it against the manifest, however it arrived. */
+async function stageFiles(
+  staging: string,
+  files: readonly FileEntry[],
+  fetchFile: FetchFile,
+  network: string,
+  report: Report,
+): Promise<string[]> {
+  for (const [i, entry] of files.entries()) {
+    const staged = join(staging, entry.path);
+    const origin = await fetchFile(entry, staged);
+    const actual = await hashFile(staged);
+    if (actual !== entry.sha256) {
+      throw new ModelsCorruptError(
+        `${origin} failed its check: expected sha256 ${entry.sha256}, got ${actual}. Nothing was installed for ${network}.`,
+        origin,
+      );
+    }
+    report({ step: 'file', file: entry.path, done: i + 1, total: files.length });
+  }
+  return files.map((entry) => entry.path);
+}
+
+/** A converted install has more, differently named shards than a copied one; the other kind's would only take space. */
+async function removeOtherShards(dir: string, keep: readonly FileEntry[]): Promise<void> {
+  const kept = new Set(keep.map((entry) => entry.path));
+  for (const name of await readdir(dir)) {
+    if (name.endsWith('.bin') && !kept.has(name)) await rm(join(dir, name), { force: true });
+  }
+}
+
+async function installVgg19(modelsDir: string, options: InstallOptions, report: Report): Promise<InstalledNetwork> {
+  const manifest = await readVgg19Manifest();
+  const dir = join(modelsDir, 'vgg19');
+  let files: readonly FileEntry[] = manifest.files;
+  if (options.from) {
+    const fetchFile = copyFrom(join(options.from, 'vgg19'));
+    await installStaged(dir, (staging) => stageFiles(staging, manifest.files, fetchFile, 'vgg19', report));
+    await removeReceipt(dir);
+  } else {
+    const { file, hash } = manifest.source;
+    const url = options.sources?.vgg19 ?? manifest.source.url;
+    let converted: FileEntry[] = [];
+    await installStaged(dir, async (staging) => {
+      const h5 = join(staging, file);
+      await downloadFile(url, h5, hash, (progress) => report({ step: 'download', file, ...progress }));
+      report({ step: 'convert', file });
+      converted = await convertKerasH5(h5, staging, manifest.layers);
+      return converted.map((entry) => entry.path);
+    });
+    const convertedAt = new Date().toISOString();
+    await writeReceipt(dir, { format: 'tfjs-layers-model', source: url, convertedAt, files: converted });
+    files = converted;
+  }
+  await removeOtherShards(dir, files);
+  report({ step: 'installed', dir, files: files.length });
+  return { network: 'vgg19', dir, files };
+}
+
+async function installFastStyle(
+  modelsDir: string,
+  options: InstallOptions,
+  reportFor: (network: string) => Report,
+): Promise<InstalledNetwork[]> {
+  const manifest = await readFastStyleManifest();
+  const source = options.sources?.['fast-style'] ?? manifest.source.baseUrl;
+  const baseUrl = source.endsWith('/') ? source : `${source}/`;
+  const installed: InstalledNetwork[] = [];
+  for (const { name, files } of manifest.networks) {
+    const network = `fast-style/${name}`;
+    const dir = join(modelsDir, 'fast-style', name);
+    const fetchFile = options.from
+      ? copyFrom(join(options.from, 'fast-style', name))
+      : downloadFrom(new URL(`${name}/`, baseUrl).href);
+    await installStaged(dir, (staging) => stageFiles(staging, files, fetchFile, network, reportFor(network)));
+    reportFor(network)({ step: 'installed', dir, files: files.length });
+    installed.push({ network, dir, files });
+  }
+  return installed;
+}
+
+/**
+ * Installs the networks' weights from a local folder (copied and checked against the manifests) or,
+ * without one, from their public sources (VGG19 as the Keras .h5, converted to the app's format).
+ */
+export async function installModels(options: InstallOptions = {}): Promise<InstalledNetwork[]> {
+  const modelsDir = resolveModelsDir(options.to);
+  const networks = options.networks ?? NETWORKS;
+  const reportFor = (network: string): Report => (step) => options.onProgress?.({ network, ...step });
+  const installed: InstalledNetwork[] = [];
+  if (networks.includes('vgg19')) installed.push(await installVgg19(modelsDir, options, reportFor('vgg19')));
+  if (networks.includes('fast-style')) installed.push(...(await installFastStyle(modelsDir, options, reportFor)));
+  return installed;
+}

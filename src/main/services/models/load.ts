@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { VGG19_LAYERS } from '../../../common/settings.js';
+import type { Vgg19Weights } from '../../engine/index.js';
+import { readLayersModelWeights } from './layers-model.js';
+import { resolveModelsDir } from './locations.js';
+import { readVgg19Manifest } from './manifest.js';
+import { verifyVgg19 } from './verify.js';
+
+/**
+ * Verifies and loads the VGG19 convolution weights from `<modelsDir>/vgg19` (modelsDir defaults
+ * as in resolveModelsDir), keyed by the paper's layer names.
+ */
+export async function loadVgg19Weights(modelsDir?: string): Promise<Vgg19Weights> {
+  const dir = join(resolveModelsDir(modelsDir), 'vgg19');
+  const manifest = await readVgg19Manifest();
+  await verifyVgg19(dir, manifest);
+  const read = await readLayersModelWeights(dir, manifest.layers);
+  const weights = {} as Vgg19Weights;
+  for (const name of VGG19_LAYERS) {
+    const layer = read.get(name);
+    // The manifest schema guarantees all sixteen layers, and the reader returns every one it is given.
+    if (!layer) throw new Error(`no weights read for ${name}`);
+    weights[name] = layer;
+  }
+  return weights;
+}

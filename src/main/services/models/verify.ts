@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { sha256Cached } from './checksum.js';
+import { INSTALL_HINT, ModelsCorruptError, ModelsMissingError, REINSTALL_HINT } from './errors.js';
+import { resolveModelsDir } from './locations.js';
+import {
+  NETWORKS,
+  readFastStyleManifest,
+  readVgg19Manifest,
+  type FileEntry,
+  type Network,
+  type Vgg19Manifest,
+} from './manifest.js';
+import { readReceipt } from './receipt.js';
+
+export interface VerifiedNetwork {
+  /** `vgg19`, or `fast-style/<name>` for each style network. */
+  network: string;
+  dir: string;
+  files: readonly FileEntry[];
+}
+
+/** Checks that `dir` holds exactly the listed files; throws a missing or corrupt error otherwise. */
+export async function verifyFiles(dir: string, files: readonly FileEntry[], label: string): Promise<void> {
+  const found: { entry: FileEntry; bytes: number; sha256: string }[] = [];
+  const missing: string[] = [];
+  for (const entry of files) {
+    try {
+      found.push({ entry, ...(await sha256Cached(join(dir, entry.path))) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      missing.push(entry.path);
+    }
+  }
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+    const what = missing.length === files.length ? 'not installed' : `incomplete (missing ${shown})`;
+    throw new ModelsMissingError(`${label} ${what} in ${dir}. ${INSTALL_HINT}`, missing);
+  }
+  for (const { entry, bytes, sha256 } of found) {
+    const path = join(dir, entry.path);
+    if (bytes !== entry.bytes) {
+      throw new ModelsCorruptError(`${path} is corrupt: expected ${entry.bytes} bytes, found ${bytes}. ${REINSTALL_HINT}`, path);
+    }
+    if (sha256 !== entry.sha256) {
+      throw new ModelsCorruptError(
+        `${path} is corrupt: expected sha256 ${entry.sha256}, found ${sha256}. ${REINSTALL_HINT}`,
+        path,
+      );
+    }
+  }
+}
+
+/** VGG19 is checked against its install receipt when it was converted from Keras, else the manifest. */
+export async function verifyVgg19(dir: string, manifest: Vgg19Manifest): Promise<readonly FileEntry[]> {
+  const files = (await readReceipt(dir))?.files ?? manifest.files;
+  await verifyFiles(dir, files, 'VGG19 weights');
+  return files;
+}
+
+export async function verifyModels(
+  options: { dir?: string; networks?: readonly Network[] } = {},
+): Promise<VerifiedNetwork[]> {
+  const modelsDir = resolveModelsDir(options.dir);
+  const networks = options.networks ?? NETWORKS;
+  const verified: VerifiedNetwork[] = [];
+  if (networks.includes('vgg19')) {
+    const dir = join(modelsDir, 'vgg19');
+    verified.push({ network: 'vgg19', dir, files: await verifyVgg19(dir, await readVgg19Manifest()) });
+  }
+  if (networks.includes('fast-style')) {
+    for (const { name, files } of (await readFastStyleManifest()).networks) {
+      const dir = join(modelsDir, 'fast-style', name);
+      await verifyFiles(dir, files, `fast-style network "${name}"`);
+      verified.push({ network: `fast-style/${name}`, dir, files });
+    }
+  }
+  return verified;
+}
