@@ -31,6 +31,7 @@ export function computeTargets(vgg: Vgg19, plan: RenderPlan, content: tf.Tensor4
           const weighted = tf.mul(gramMatrix(features), plan.styleBlend[s]!) as tf.Tensor2D;
           const sum = targets.styleGrams.get(layer);
           targets.styleGrams.set(layer, tf.keep(sum ? tf.add(sum, weighted) : weighted));
+          sum?.dispose();
         }
       });
     }

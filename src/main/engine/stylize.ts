@@ -110,7 +110,7 @@ function startImage(plan: RenderPlan, stage: StagePlan, sources: Sources): tf.Te
       case 'image':
         return toNetworkSpace(resizeTensor(sources.init!, height, width));
       case 'noise':
-        return toNetworkSpace(tf.randomUniform([1, height, width, 3], 0, 255, 'float32', plan.settings.seed) as tf.Tensor4D);
+        return toNetworkSpace(tf.randomUniform([1, height, width, 3], 0, 255, 'float32') as tf.Tensor4D);
     }
   });
 }

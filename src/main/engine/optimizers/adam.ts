@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '../tf.js';
 import type { Objective, Optimizer } from './types.js';
 
 // Kingma & Ba 2014, Algorithm 1, with the paper's default decay rates and epsilon.

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '../tf.js';
 import type { Objective, Optimizer } from './types.js';
 
 /** Pairs with sᵀy at or below this fail the curvature condition and are not stored (as torch.optim.LBFGS). */

@@ -1,0 +1,161 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { INITS, MODES, OPTIMIZERS, POOLINGS, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/index.js';
+import { writeImage } from '../services/images/index.js';
+import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
+import { collect, formatDuration, formatLoss, integer, integerList, nameList, number, numberList } from './parse.js';
+import { RenderProgressBar } from './progress-bar.js';
+
+interface RenderOptions {
+  content?: string;
+  style: string[];
+  styleWeight?: number[];
+  out: string;
+  report?: string;
+  mode: RenderSettingsInput['mode'];
+  size?: number;
+  scales?: number[];
+  iterations?: number[];
+  optimizer?: RenderSettingsInput['optimizer'];
+  learningRate?: number;
+  historySize?: number;
+  init?: string;
+  seed?: number;
+  contentLayers?: string[];
+  styleLayers?: string[];
+  styleLayerWeights?: number[];
+  contentWeight?: number;
+  styleLossWeight?: number;
+  tvWeight?: number;
+  tvKind?: RenderSettingsInput['tvKind'];
+  pooling?: RenderSettingsInput['pooling'];
+  keepColors?: boolean;
+  progressEvery?: number;
+  backend: BackendChoice;
+  threads?: number;
+}
+
+export function registerRenderCommand(program: Command): void {
+  program
+    .command('render')
+    .description('paint a content photo in the style of one or more images (Gatys et al. 2015)')
+    .option('--content <file>', 'content photo (not needed with --mode texture)')
+    .option('--style <file>', 'style image; repeat for several styles', collect(String), [])
+    .option('--style-weight <w>', 'blend weight of the style at the same position; repeat once per --style', collect(number))
+    .requiredOption('--out <file>', 'output image (.png, .jpg, .webp, .tif or .avif)')
+    .option('--report <file>', 'write a JSON report: settings, backend, stages, timings, initial and final losses')
+    .addOption(new Option('--mode <mode>', 'transfer, content reconstruction, or texture synthesis').choices(MODES).default('transfer'))
+    .option('--size <px>', 'long side of the result in pixels (default 512)', integer)
+    .option('--scales <list>', 'coarse-to-fine sizes, e.g. 128,256,512 (the last equals --size); default chosen from --size', integerList)
+    .option('--iterations <n>', 'iterations per stage: one number for all stages, or a list like 300,100,20', integerList)
+    .addOption(new Option('--optimizer <name>', 'pixel optimizer (default lbfgs)').choices(OPTIMIZERS))
+    .option('--learning-rate <lr>', 'Adam step size in pixel units (default 5)', number)
+    .option('--history-size <m>', 'L-BFGS history length (default 10)', integer)
+    .option('--init <start>', `starting image: ${INITS.filter((i) => i !== 'image').join(', ')}, or an image file`)
+    .option('--seed <n>', 'random seed for noise (default 0)', integer)
+    .option('--content-layers <list>', 'VGG19 layers for the content loss (default conv4_2)', nameList)
+    .option('--style-layers <list>', 'VGG19 layers for the style loss (default conv1_1,conv2_1,conv3_1,conv4_1,conv5_1)', nameList)
+    .option('--style-layer-weights <list>', 'weight of each style layer (default equal)', numberList)
+    .option('--content-weight <α>', 'content loss weight α (default 1)', number)
+    .option('--style-loss-weight <β>', 'style loss weight β', number)
+    .option('--tv-weight <γ>', 'total variation weight γ', number)
+    .addOption(new Option('--tv-kind <kind>', 'total variation: l1, or squared (exponent 1.25)').choices(TV_KINDS))
+    .addOption(new Option('--pooling <kind>', 'VGG pooling (default avg)').choices(POOLINGS))
+    .option('--keep-colors', 'keep the colours of the content photo (luminance-only transfer)')
+    .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--threads <n>', 'WebAssembly threads (default: all cores)', integer)
+    .action(async (options: RenderOptions) => {
+      process.exitCode = await runRender(options);
+    });
+}
+
+function toRequest(options: RenderOptions): RenderRequest {
+  if (options.styleWeight && options.styleWeight.length !== options.style.length) {
+    throw new Error(`${options.styleWeight.length} --style-weight values for ${options.style.length} --style images`);
+  }
+  const initIsKeyword = options.init === undefined || (INITS as readonly string[]).includes(options.init);
+  const settings: RenderSettingsInput = {
+    mode: options.mode,
+    size: options.size,
+    scales: options.scales,
+    iterations: options.iterations?.length === 1 ? options.iterations[0] : options.iterations,
+    optimizer: options.optimizer,
+    learningRate: options.learningRate,
+    historySize: options.historySize,
+    init: initIsKeyword ? (options.init as RenderSettingsInput['init']) : 'image',
+    seed: options.seed,
+    contentLayers: options.contentLayers as RenderSettingsInput['contentLayers'],
+    styleLayers: options.styleLayers as RenderSettingsInput['styleLayers'],
+    styleLayerWeights: options.styleLayerWeights,
+    contentWeight: options.contentWeight,
+    styleWeight: options.styleLossWeight,
+    tvWeight: options.tvWeight,
+    tvKind: options.tvKind,
+    pooling: options.pooling,
+    keepColors: options.keepColors,
+    progressEvery: options.progressEvery,
+  };
+  return {
+    content: options.content,
+    styles: options.style.map((file, i) => ({ path: file, weight: options.styleWeight?.[i] ?? 1 })),
+    ...(!initIsKeyword && { initImage: options.init }),
+    // Unset options are left out so the settings schema's defaults apply.
+    settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as RenderSettingsInput,
+    backend: options.backend,
+  };
+}
+
+async function runRender(options: RenderOptions): Promise<number> {
+  if (options.threads) process.env.ATELIER_WASM_THREADS = String(options.threads);
+  const request = toRequest(options);
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after this iteration and saving the best image so far (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  const bar = new RenderProgressBar();
+  const started = Date.now();
+  let result: RenderResult;
+  try {
+    result = await renderFiles(request, { onProgress: (update) => bar.update(update), signal: controller.signal });
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onInterrupt);
+  }
+  await writeImage(options.out, result.image);
+  const { final } = result.losses;
+  process.stderr.write(
+    `${result.cancelled ? 'cancelled; saved the best image so far' : 'done'}: ${options.out} (${result.image.width}×${result.image.height}) ` +
+      `in ${formatDuration(Date.now() - started)} on ${describeBackend(result)}; loss ${formatLoss(result.losses.initial.total)} → ${formatLoss(final.total)}\n`,
+  );
+  if (options.report) await writeReport(options.report, options.out, request, result, Date.now() - started);
+  return result.cancelled ? 130 : 0;
+}
+
+function describeBackend(result: RenderResult): string {
+  const { kind, threads } = result.backendInfo;
+  return threads && threads > 1 ? `${kind} (${threads} threads)` : kind;
+}
+
+async function writeReport(file: string, out: string, request: RenderRequest, result: RenderResult, totalMs: number): Promise<void> {
+  const report = {
+    content: request.content ?? null,
+    styles: request.styles,
+    initImage: request.initImage ?? null,
+    settings: { ...result.plan.settings, init: result.plan.init, styleBlend: result.plan.styleBlend },
+    backend: { kind: result.backendInfo.kind, threads: result.backendInfo.threads ?? null, skipped: result.backendInfo.skipped },
+    cancelled: result.cancelled,
+    output: { file: path.resolve(out), width: result.image.width, height: result.image.height },
+    stages: result.stages.map((stage) => ({ ...stage, msPerIteration: stage.iterations ? stage.ms / stage.iterations : null })),
+    timings: { totalMs },
+    losses: result.losses,
+  };
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
+}

@@ -1,0 +1,66 @@
+import type { RenderOutcome, RenderProgress } from '../../../common/progress.js';
+import type { RenderSettingsInput } from '../../../common/settings.js';
+import { initBackend, stylize, type BackendChoice, type BackendInfo, type RenderPlan } from '../../engine/index.js';
+import { encodePreview, readImage } from '../images/index.js';
+import { loadVgg19 } from './vgg19-model.js';
+
+export interface RenderRequest {
+  /** Content photo; not needed for texture synthesis. */
+  content?: string;
+  /** Style images with their blend weights (default 1 each). */
+  styles: { path: string; weight?: number }[];
+  /** Starting image when settings.init is 'image'. */
+  initImage?: string;
+  settings: RenderSettingsInput;
+  backend?: BackendChoice;
+  /** Where the installed weights are (default: the models folder the installer uses). */
+  modelsDir?: string;
+}
+
+/** A progress event as it leaves the render service: the preview is a JPEG, ready to show or send. */
+export type RenderUpdate = Omit<RenderProgress, 'preview'> & { previewJpeg?: Buffer };
+
+export interface RenderResult extends RenderOutcome {
+  plan: RenderPlan;
+  backendInfo: BackendInfo;
+  /** Size of the content photo as shown, before it was scaled for rendering. */
+  contentSize?: { width: number; height: number };
+}
+
+/**
+ * Renders image files: reads and checks them, scales them to the render size with a proper
+ * filter, loads the network, and runs the engine. Shared by the CLI and the app's render queue.
+ */
+export async function renderFiles(
+  request: RenderRequest,
+  hooks: { onProgress?: (update: RenderUpdate) => void; signal?: AbortSignal } = {},
+): Promise<RenderResult> {
+  const backendInfo = await initBackend({ backend: request.backend ?? 'auto' });
+  const size = request.settings.size ?? 512;
+  const [content, init, ...styles] = await Promise.all([
+    request.content ? readImage(request.content, { maxLongSide: size }) : undefined,
+    request.initImage ? readImage(request.initImage, { maxLongSide: size }) : undefined,
+    ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
+  ]);
+  const vgg = await loadVgg19(request.modelsDir);
+
+  // Previews are encoded off the engine's loop; chaining keeps events in order.
+  let delivered = Promise.resolve();
+  const onProgress = hooks.onProgress && ((progress: RenderProgress) => {
+    const { preview, ...rest } = progress;
+    delivered = delivered.then(async () => hooks.onProgress!({ ...rest, ...(preview && { previewJpeg: await encodePreview(preview) }) }));
+  });
+
+  const outcome = await stylize(
+    vgg,
+    { content: content?.image, initImage: init?.image, styles: styles.map((s) => s!.image) },
+    { ...request.settings, styleBlend: request.settings.styleBlend ?? request.styles.map((s) => s.weight ?? 1) },
+    { ...(onProgress && { onProgress }), ...(hooks.signal && { signal: hooks.signal }) },
+  );
+  await delivered;
+  return {
+    ...outcome,
+    backendInfo,
+    ...(content && { contentSize: { width: content.originalWidth, height: content.originalHeight } }),
+  };
+}
