@@ -37,7 +37,7 @@ function defaultStages(size: number): { sizes: number[]; iterations: number[] } 
 
 export function planRender(
   input: RenderSettingsInput,
-  sources: { content?: { width: number; height: number }; styles: { width: number; height: number }[] },
+  sources: { content?: { width: number; height: number }; styles: { width: number; height: number }[]; initImage?: unknown },
 ): RenderPlan {
   const parsed = renderSettingsSchema.safeParse(input);
   if (!parsed.success) throw new AtelierError('BAD_SETTINGS', parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '));
@@ -47,6 +47,10 @@ export function planRender(
   if (mode !== 'texture' && !sources.content) throw new AtelierError('BAD_INPUT', `the ${mode === 'transfer' ? 'style transfer' : 'content reconstruction'} mode needs a content image`);
   if (mode !== 'content' && sources.styles.length === 0) throw new AtelierError('BAD_INPUT', 'at least one style image is needed');
   const shape = sources.content ?? sources.styles[0]!;
+  const init = settings.init ?? (mode === 'transfer' ? 'content' : 'noise');
+  if (init === 'content' && !sources.content) throw new AtelierError('BAD_INPUT', 'starting from the content image needs a content image');
+  if (init === 'style' && sources.styles.length === 0) throw new AtelierError('BAD_INPUT', 'starting from the style image needs a style image');
+  if (init === 'image' && !sources.initImage) throw new AtelierError('BAD_INPUT', 'starting from an image needs that image');
 
   const auto = defaultStages(settings.size);
   const sizes = settings.scales ?? auto.sizes;
@@ -60,7 +64,7 @@ export function planRender(
 
   return {
     settings,
-    init: settings.init ?? (mode === 'transfer' ? 'content' : 'noise'),
+    init,
     stages,
     contentWeight: mode === 'texture' ? 0 : settings.contentWeight,
     styleWeight: mode === 'content' ? 0 : settings.styleWeight,

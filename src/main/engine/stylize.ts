@@ -2,7 +2,7 @@ import type { RenderOutcome, RenderProgress, RgbImage, StageReport } from '../..
 import type { LossTerms, RenderSettingsInput } from '../../common/settings.js';
 import { activeBackend } from './backend/index.js';
 import { fitLongSide, fromNetworkSpace, imageToTensor, keepContentColors, resizeTensor, tensorToImage, toNetworkSpace } from './image-tensor.js';
-import { computeTargets, disposeTargets, evaluate } from './objective.js';
+import { computeTargets, disposeTargets, evaluate, type Targets } from './objective.js';
 import { createOptimizer } from './optimizers/index.js';
 import { checkMemory, planRender, type RenderPlan, type StagePlan } from './plan.js';
 import * as tf from './tf.js';
@@ -30,10 +30,9 @@ const PREVIEW_LONG_SIDE = 256;
  * the best image so far. Every tensor it makes is released before it returns.
  */
 export async function stylize(vgg: Vgg19, inputs: StylizeInputs, settings: RenderSettingsInput, hooks: StylizeHooks = {}): Promise<RenderOutcome & { plan: RenderPlan }> {
-  const plan = planRender(settings, { content: inputs.content, styles: inputs.styles });
+  const plan = planRender(settings, { content: inputs.content, styles: inputs.styles, initImage: inputs.initImage });
   const backend = activeBackend()?.kind ?? tf.getBackend();
   for (const stage of plan.stages) checkMemory(stage, backend);
-  if (plan.init === 'image' && !inputs.initImage) throw new Error("init 'image' needs an initImage");
 
   const sources = tf.tidy(() => ({
     content: inputs.content && imageToTensor(inputs.content),
@@ -103,14 +102,13 @@ function startImage(plan: RenderPlan, stage: StagePlan, sources: Sources): tf.Te
   return tf.tidy(() => {
     switch (plan.init) {
       case 'content':
-        if (!sources.content) throw new Error("init 'content' needs a content image");
-        return toNetworkSpace(resizeTensor(sources.content, height, width));
+        return toNetworkSpace(resizeTensor(sources.content!, height, width));
       case 'style':
         return toNetworkSpace(resizeTensor(sources.styles[0]!, height, width));
       case 'image':
         return toNetworkSpace(resizeTensor(sources.init!, height, width));
       case 'noise':
-        return toNetworkSpace(tf.randomUniform([1, height, width, 3], 0, 255, 'float32') as tf.Tensor4D);
+        return toNetworkSpace(tf.randomUniform([1, height, width, 3], 0, 255, 'float32', plan.settings.seed) as tf.Tensor4D);
     }
   });
 }
@@ -120,6 +118,8 @@ type IterationListener = (iteration: number, terms: LossTerms, x: tf.Tensor4D) =
 async function runStage(
   vgg: Vgg19, plan: RenderPlan, stage: StagePlan, sources: Sources, start: tf.Tensor4D, hooks: StylizeHooks, onIteration: IterationListener,
 ): Promise<{ best: { image: tf.Tensor4D; terms: LossTerms }; iterations: number; cancelled: boolean }> {
+  const x = tf.variable(start, true);
+  start.dispose();
   const stageSources = tf.tidy(() => ({
     content: sources.content && toNetworkSpace(resizeTensor(sources.content, stage.height, stage.width)),
     styles: sources.styles.map((style) => {
@@ -127,10 +127,15 @@ async function runStage(
       return toNetworkSpace(resizeTensor(style, fit.height, fit.width));
     }),
   }));
-  const targets = computeTargets(vgg, plan, stageSources.content, stageSources.styles);
-  tf.dispose([stageSources.content, ...stageSources.styles].filter((t): t is tf.Tensor4D => t !== undefined));
-  const x = tf.variable(start, true);
-  start.dispose();
+  let targets: Targets;
+  try {
+    targets = computeTargets(vgg, plan, stageSources.content, stageSources.styles);
+  } catch (error) {
+    x.dispose();
+    throw error;
+  } finally {
+    tf.dispose([stageSources.content, ...stageSources.styles].filter((t): t is tf.Tensor4D => t !== undefined));
+  }
   const optimizer = plan.settings.optimizer === 'adam'
     ? createOptimizer({ kind: 'adam', learningRate: plan.settings.learningRate })
     : createOptimizer({ kind: 'lbfgs', historySize: plan.settings.historySize });
@@ -167,6 +172,9 @@ async function runStage(
       best = { image: tf.clone(x) as tf.Tensor4D, terms: evaluated.terms };
     }
     return { best, iterations: iteration, cancelled };
+  } catch (error) {
+    best?.image.dispose();
+    throw error;
   } finally {
     optimizer.dispose();
     x.dispose();
