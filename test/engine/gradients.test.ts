@@ -8,6 +8,7 @@ import { ConvRelu } from '../../src/main/engine/conv-relu.js';
 import { gramMatrix } from '../../src/main/engine/gram.js';
 import { computeTargets, disposeTargets, evaluate } from '../../src/main/engine/objective.js';
 import { planRender } from '../../src/main/engine/plan.js';
+import { avgPool2x2 } from '../../src/main/engine/pooling.js';
 import * as tf from '../../src/main/engine/tf.js';
 import { Vgg19 } from '../../src/main/engine/vgg19.js';
 import { expectNoTensorLeaks, randomArray, randomVggWeights, seededRandom, take } from './support.js';
@@ -112,6 +113,24 @@ describe('ConvRelu', () => {
     indices.forEach((index, k) => {
       expect(Math.abs(measured[k]! - grad[index]!), `d/dx[${index}]`).toBeLessThan(2e-3 * scale);
     });
+  });
+});
+
+describe('avgPool2x2', () => {
+  it.each([
+    [6, 8],
+    [7, 5],
+  ])('matches tfjs avgPool and its gradient on a %i×%i map (odd sizes drop the last row/column)', (height, width) => {
+    const random = seededRandom(11);
+    const x = tf.tensor4d(randomArray(height * width * 3, random), [1, height, width, 3]);
+    const weights = tf.tensor4d(randomArray(Math.floor(height / 2) * Math.floor(width / 2) * 3, random), [1, Math.floor(height / 2), Math.floor(width / 2), 3]);
+    const ours = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(avgPool2x2(z as tf.Tensor4D), weights)))(x);
+    const theirs = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(z as tf.Tensor4D, 2, 2, 'valid'), weights)))(x);
+    const [valueOurs, valueTheirs] = [avgPool2x2(x), tf.avgPool(x, 2, 2, 'valid')];
+    expect(relativeDifference(valueOurs.dataSync(), valueTheirs.dataSync())).toBeLessThan(1e-6);
+    expect(ours.shape).toEqual(x.shape);
+    expect(relativeDifference(ours.dataSync(), theirs.dataSync())).toBeLessThan(1e-6);
+    tf.dispose([x, weights, ours, theirs, valueOurs, valueTheirs]);
   });
 });
 

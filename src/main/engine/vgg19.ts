@@ -1,5 +1,6 @@
 import { VGG19_LAYERS, type VggLayer } from '../../common/settings.js';
 import { ConvRelu } from './conv-relu.js';
+import { avgPool2x2 } from './pooling.js';
 import * as tf from './tf.js';
 
 /** Weights of one convolution, as the model installer reads them. Kernel layout HWIO. */
@@ -44,7 +45,7 @@ export class Vgg19 {
       x = this.convs.get(layer)!.apply(x);
       if (wanted.has(layer)) out.set(layer, x);
       if (POOL_AFTER.has(layer) && layer !== VGG19_LAYERS[deepest]) {
-        x = pooling === 'max' ? tf.maxPool(x, 2, 2, 'valid') : tf.avgPool(x, 2, 2, 'valid');
+        x = pooling === 'max' ? tf.maxPool(x, 2, 2, 'valid') : avgPool2x2(x);
       }
     }
     return out;
