@@ -1,0 +1,117 @@
+// The built `atelier` command, run as a person runs it: a child process on real files.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(fileURLToPath(import.meta.url), '../../..');
+const images = path.resolve(root, '../shared/images');
+const content = path.join(images, 'content/tubingen.jpg');
+const style = path.join(images, 'style/starry_night.jpg');
+let dir: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs bin/atelier.js; `onStderr` may act on the output as it arrives (for Ctrl-C). */
+function atelier(args: string[], options: { env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/atelier.js'), ...args], { env: { ...process.env, ...options.env }, cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      options.onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'atelier-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('atelier render', () => {
+  it('renders, reports progress, and writes the image and a JSON report', async () => {
+    const out = path.join(dir, 'small.png');
+    const report = path.join(dir, 'small.json');
+    const run = await atelier(['render', '--content', content, '--style', style, '--size', '64', '--scales', '32,64', '--iterations', '6,4',
+      '--progress-every', '2', '--seed', '3', '--out', out, '--report', report]);
+    expect(run.stderr).toContain('stage 2/2 64px');
+    expect(run.stderr).toMatch(/done: .*small\.png \(64×48\)/);
+    expect(run.code).toBe(0);
+    const meta = await sharp(out).metadata();
+    expect([meta.width, meta.height, meta.format]).toEqual([64, 48, 'png']);
+    const json = JSON.parse(await readFile(report, 'utf8'));
+    expect(json.backend.kind).toBe('wasm');
+    expect(json.stages.map((s: { size: number; iterations: number }) => [s.size, s.iterations])).toEqual([[32, 6], [64, 4]]);
+    expect(json.settings).toMatchObject({ size: 64, scales: [32, 64], seed: 3, optimizer: 'lbfgs' });
+    for (const key of ['initial', 'final']) expect(Object.keys(json.losses[key]).sort()).toEqual(['content', 'style', 'total', 'tv']);
+    expect(json.losses.final.style).toBeLessThan(json.losses.initial.style);
+  });
+
+  it('saves the best image so far on Ctrl-C and exits with 130', async () => {
+    const out = path.join(dir, 'interrupted.jpg');
+    let sent = false;
+    const run = await atelier(['render', '--content', content, '--style', style, '--size', '48', '--scales', '48', '--iterations', '500',
+      '--progress-every', '1', '--out', out], {
+      onStderr: (text, child) => {
+        if (!sent && /48px\s+3\/500/.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.stderr).toContain('cancelled; saved the best image so far');
+    expect(run.code).toBe(130);
+    expect((await sharp(out).metadata()).format).toBe('jpeg');
+  });
+
+  it('explains an unreadable image and writes nothing', async () => {
+    const fake = path.join(dir, 'notes.jpg');
+    await writeFile(fake, 'these are not pixels');
+    const out = path.join(dir, 'never.png');
+    const run = await atelier(['render', '--content', fake, '--style', style, '--size', '32', '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/"notes\.jpg" is not an image Atelier can read/);
+    await expect(readFile(out)).rejects.toThrow();
+  });
+
+  it('says how to install the weights when they are missing', async () => {
+    const empty = await mkdtemp(path.join(dir, 'models-'));
+    const run = await atelier(['render', '--content', content, '--style', style, '--size', '32', '--out', path.join(dir, 'x.png')], {
+      env: { ATELIER_MODELS_DIR: empty },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/models install/);
+  });
+
+  it('rejects settings that do not fit together', async () => {
+    const run = await atelier(['render', '--content', content, '--style', style, '--size', '64', '--scales', '32,48', '--out', path.join(dir, 'y.png')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the last scale (48) must equal the size (64)');
+  });
+});
+
+describe('atelier bench', () => {
+  it('prints per-size timings as JSON', async () => {
+    const run = await atelier(['bench', '--sizes', '32,48', '--iterations', '2', '--warmup', '1', '--json']);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.backend).toBe('wasm');
+    expect(doc.results.map((r: { size: number }) => r.size)).toEqual([32, 48]);
+    for (const r of doc.results) expect(r.msPerIteration).toBeGreaterThan(0);
+  });
+});
