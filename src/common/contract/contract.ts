@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import {
+  exportRequestSchema, id, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
+} from './domain.js';
+
+/** One method: its single payload and its result. */
+interface Method<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+}
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Method<I, O> => ({ input, output });
+const none = z.object({}).strict();
+const ok = z.null();
+const byId = z.object({ id }).strict();
+
+/**
+ * Every call the UI can make, by service. Main (IPC), web mode (HTTP), the preload and the renderer's
+ * transports are all derived from this object: channel names are `service:method`, and main and the
+ * web server validate every payload with `input` before a service sees it.
+ */
+export const contract = {
+  app: {
+    info: method(none, z.object({
+      version: z.string(),
+      /** The engine backend once a render has started it; null before. */
+      backend: z.string().nullable(),
+      modelsInstalled: z.boolean(),
+      samplesAvailable: z.boolean(),
+      mode: z.enum(['desktop', 'web']),
+    })),
+  },
+  library: {
+    listImages: method(none, z.array(imageAssetSchema)),
+    importImage: method(uploadSchema.strict(), z.object({ image: imageAssetSchema, duplicate: z.boolean() })),
+    /** Imports the sample photos and paintings shipped with the app (when installed). */
+    importSamples: method(none, z.array(imageAssetSchema)),
+    deleteImage: method(byId, ok),
+    listPairs: method(none, z.array(pairSchema)),
+    savePair: method(z.object({
+      id: id.optional(),
+      name: z.string().min(1).max(200),
+      contentId: id.nullable(),
+      styles: z.array(styleRefSchema).max(8),
+      settings: settingsInputSchema,
+      presetId: id.nullable().default(null),
+    }).strict(), pairSchema),
+    deletePair: method(byId, ok),
+    listRenders: method(z.object({ pairId: id.optional() }).strict(), z.array(renderRecordSchema)),
+    deleteRender: method(byId, ok),
+  },
+  presets: {
+    list: method(none, z.array(presetSchema)),
+    save: method(z.object({ name: z.string().trim().min(1).max(100), description: z.string().max(500).default(''), settings: settingsInputSchema }).strict(), presetSchema),
+    rename: method(z.object({ id, name: z.string().trim().min(1).max(100) }).strict(), presetSchema),
+    delete: method(byId, ok),
+    /** A preset file's text; rejected with a clear message when it is not a valid preset. */
+    import: method(z.object({ json: z.string().max(1_000_000) }).strict(), presetSchema),
+    export: method(byId, z.object({ fileName: z.string(), json: z.string() })),
+  },
+  queue: {
+    list: method(none, z.array(jobSchema)),
+    enqueue: method(z.object({ pairId: id }).strict(), jobSchema),
+    cancel: method(byId, ok),
+    /** Forgets finished, failed and cancelled jobs. */
+    clearFinished: method(none, ok),
+  },
+  export: {
+    /** Writes the render in the export folder under a sanitized, never-overwriting name. */
+    render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number() })),
+    /** Reads the settings Atelier embedded in an exported image. */
+    readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() })),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type ServiceName = keyof Contract;
+export type MethodName<S extends ServiceName> = keyof Contract[S] & string;
+export type Channel = { [S in ServiceName]: `${S}:${MethodName<S>}` }[ServiceName];
+
+type MethodOf<S extends ServiceName, M extends MethodName<S>> = Contract[S][M] extends Method<infer I, infer O> ? { input: I; output: O } : never;
+export type Input<S extends ServiceName, M extends MethodName<S>> = z.input<MethodOf<S, M>['input']>;
+export type Output<S extends ServiceName, M extends MethodName<S>> = z.output<MethodOf<S, M>['output']>;
+
+/** What a service implements and what the renderer calls: the same shape on both sides. */
+export type Api = { [S in ServiceName]: { [M in MethodName<S>]: (input: Input<S, M>) => Promise<Output<S, M>> } };
+/** The implementation side receives payloads already validated (defaults applied). */
+export type Handlers = { [S in ServiceName]: { [M in MethodName<S>]: (input: z.output<MethodOf<S, M>['input']>) => Promise<Output<S, M>> } };
+
+/** Events pushed from main to the UI. */
+export const events = {
+  'queue:job': jobSchema,
+  'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),
+  'presets:changed': z.object({}),
+  /** Menu commands and shortcuts handled by the UI. */
+  'app:command': z.object({ command: z.enum(['open-photos', 'export', 'preferences', 'help']) }),
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export function channels(): Channel[] {
+  return (Object.keys(contract) as ServiceName[]).flatMap((service) => Object.keys(contract[service]).map((m) => `${service}:${m}` as Channel));
+}
+
+export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType } | undefined {
+  const [service, name] = channel.split(':') as [string, string];
+  const methods = (contract as Record<string, Record<string, { input: z.ZodType; output: z.ZodType }>>)[service];
+  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+}
+
+/** A call's result on the wire: errors travel as data, never as thrown strings. */
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };

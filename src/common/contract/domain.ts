@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { LOSS_TERMS, renderSettingsSchema } from '../settings.js';
+
+/** Library ids are sha256 hex digests of the file's bytes (images) or random UUIDs (pairs, renders, jobs, presets). */
+export const id = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a valid id');
+
+const lossTerms = z.object(Object.fromEntries(LOSS_TERMS.map((k) => [k, z.number()])) as Record<(typeof LOSS_TERMS)[number], z.ZodNumber>);
+
+export const imageAssetSchema = z.object({
+  id,
+  /** The file name it was imported under, for display. */
+  name: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  format: z.string(),
+  bytes: z.number().int(),
+  importedAt: z.string(),
+});
+export type ImageAsset = z.infer<typeof imageAssetSchema>;
+
+export const styleRefSchema = z.object({ imageId: id, weight: z.number().positive().max(100) });
+
+/** Settings as stored and sent: a partial input, completed by the schema's defaults when rendered. */
+export const settingsInputSchema = renderSettingsSchema.partial();
+
+export const pairSchema = z.object({
+  id,
+  name: z.string().min(1).max(200),
+  contentId: id.nullable(),
+  styles: z.array(styleRefSchema).max(8),
+  settings: settingsInputSchema,
+  presetId: id.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Pair = z.infer<typeof pairSchema>;
+
+export const renderRecordSchema = z.object({
+  id,
+  pairId: id,
+  settings: settingsInputSchema,
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationMs: z.number(),
+  backend: z.string(),
+  cancelled: z.boolean(),
+  losses: z.object({ initial: lossTerms, final: lossTerms }),
+  width: z.number().int(),
+  height: z.number().int(),
+});
+export type RenderRecord = z.infer<typeof renderRecordSchema>;
+
+export const presetSchema = z.object({
+  id,
+  name: z.string().min(1).max(100),
+  description: z.string().max(500).default(''),
+  builtIn: z.boolean(),
+  settings: settingsInputSchema,
+});
+export type Preset = z.infer<typeof presetSchema>;
+
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export const jobSchema = z.object({
+  id,
+  pairId: id,
+  state: z.enum(JOB_STATES),
+  queuedAt: z.string(),
+  /** Latest progress while running; a JPEG preview as base64. */
+  progress: z
+    .object({
+      stage: z.number(), stages: z.number(), stageSize: z.number(),
+      done: z.number(), total: z.number(),
+      losses: lossTerms, elapsedMs: z.number(), etaMs: z.number(),
+      previewJpegBase64: z.string().optional(),
+    })
+    .nullable(),
+  /** Total loss per progress event, for the chart. */
+  lossHistory: z.array(z.number()),
+  renderId: id.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+export const EXPORT_FORMATS = ['png', 'jpeg', 'webp', 'tiff'] as const;
+export const exportRequestSchema = z.object({
+  renderId: id,
+  format: z.enum(EXPORT_FORMATS),
+  /** 1–100, for JPEG and WebP. */
+  quality: z.number().int().min(1).max(100).default(92),
+  /** 'rendered': as painted; 'original': upscaled to the content photo's original size. */
+  size: z.enum(['rendered', 'original']).default('rendered'),
+  /** Base name without extension; sanitized by the service. */
+  name: z.string().min(1).max(200),
+});
+export type ExportRequest = z.input<typeof exportRequestSchema>;
+
+/** Bytes cross the boundary as base64: the same JSON on IPC and HTTP. */
+export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) });

@@ -1,0 +1,1 @@
+export { JsonStore } from './json-store.js';
