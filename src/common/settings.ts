@@ -67,6 +67,14 @@ export const renderSettingsSchema = z
   .strict();
 
 export type RenderSettingsInput = z.input<typeof renderSettingsSchema>;
+
+/**
+ * The same fields, all optional and without defaults: what pairs, presets and files store, so that
+ * a setting left unset keeps following the app's default instead of freezing today's value.
+ */
+export const renderSettingsPatchSchema = z
+  .object(Object.fromEntries(Object.entries(renderSettingsSchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()])))
+  .strict() as unknown as z.ZodType<Partial<RenderSettings>, Partial<RenderSettingsInput>>;
 export type RenderSettings = z.output<typeof renderSettingsSchema>;
 
 export const LOSS_TERMS = ['content', 'style', 'tv', 'total'] as const;

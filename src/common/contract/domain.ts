@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOSS_TERMS, renderSettingsSchema } from '../settings.js';
+import { LOSS_TERMS, renderSettingsPatchSchema } from '../settings.js';
 
 /** Library ids are sha256 hex digests of the file's bytes (images) or random UUIDs (pairs, renders, jobs, presets). */
 export const id = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a valid id');
@@ -21,7 +21,7 @@ export type ImageAsset = z.infer<typeof imageAssetSchema>;
 export const styleRefSchema = z.object({ imageId: id, weight: z.number().positive().max(100) });
 
 /** Settings as stored and sent: a partial input, completed by the schema's defaults when rendered. */
-export const settingsInputSchema = renderSettingsSchema.partial();
+export const settingsInputSchema = renderSettingsPatchSchema;
 
 export const pairSchema = z.object({
   id,
