@@ -1,0 +1,1 @@
+export { createQueue, type NewRender, type QueueLibrary, type QueueOptions, type QueueService } from './queue.js';

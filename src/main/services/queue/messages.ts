@@ -1,0 +1,17 @@
+import type { RenderOutcome } from '../../../common/progress.js';
+import type { RenderRequest, RenderUpdate } from '../render/index.js';
+
+/**
+ * The conversation between the queue (main process) and a render worker, over the IPC channel that
+ * `child_process.fork` opens with 'advanced' serialization, so the result's pixels cross as a
+ * Uint8Array, not as JSON numbers.
+ */
+export type ToWorker = { type: 'start'; request: RenderRequest } | { type: 'cancel' };
+
+/** A progress event with its JPEG preview as base64: the form the UI's Job carries it in. */
+export type WorkerProgress = Omit<RenderUpdate, 'previewJpeg'> & { previewJpegBase64?: string };
+
+export type FromWorker =
+  | { type: 'progress'; update: WorkerProgress }
+  | { type: 'done'; outcome: RenderOutcome }
+  | { type: 'error'; error: { code: string; message: string } };

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { Handlers, Job, Pair, RenderRecord } from '../../../common/contract/index.js';
+import { AtelierError, errorData } from '../../../common/errors.js';
+import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
+import type { RenderRequest } from '../render/index.js';
+import type { WorkerProgress } from './messages.js';
+import { startRenderProcess, type RenderProcess } from './render-process.js';
+
+/** A render as the queue hands it to the library to keep: the record without its id, and the pixels. */
+export type NewRender = Omit<RenderRecord, 'id'> & { image: RgbImage };
+
+/** What the queue needs from the library service. */
+export interface QueueLibrary {
+  /** Throws for an unknown pair. */
+  getPair(id: string): Pair | Promise<Pair>;
+  /** Path of an imported image's file as imported. */
+  imageFile(id: string, variant: 'original'): string | Promise<string>;
+  addRender(render: NewRender): Promise<RenderRecord>;
+}
+
+export interface QueueOptions {
+  library: QueueLibrary;
+  /** Told when a job is done or has failed (a desktop notification); not for cancels, the person's own act. */
+  notify?: (message: { title: string; body: string }) => void;
+}
+
+export type QueueService = Handlers['queue'] & {
+  /** Called with the whole job after every change: state, progress, loss history, result. */
+  onDidChangeJob(listener: (job: Job) => void): () => void;
+  /** Kills a running render and resolves once its process is gone; queued and running jobs end as cancelled. */
+  dispose(): Promise<void>;
+};
+
+/** The chart needs the recent curve, not every point of a 10,000-iteration render. */
+const LOSS_HISTORY_LIMIT = 500;
+
+interface Entry {
+  job: Job;
+  /** Built at enqueue: the job renders the pair as it was queued, whatever edits follow. */
+  request: RenderRequest;
+  pair: Pair;
+}
+
+/**
+ * Renders one job at a time, first in first out, each in a child process of its own (see
+ * render-process.ts): the main process stays responsive, and a crashed render fails its job only.
+ */
+export function createQueue({ library, notify }: QueueOptions): QueueService {
+  const entries: Entry[] = [];
+  const listeners = new Set<(job: Job) => void>();
+  let running: { entry: Entry; render: RenderProcess } | undefined;
+  let disposed = false;
+
+  function emit(job: Job): void {
+    const copy = snapshot(job);
+    for (const listener of listeners) listener(copy);
+  }
+
+  function find(id: string): Entry {
+    const entry = entries.find((e) => e.job.id === id);
+    if (!entry) throw new AtelierError('NOT_FOUND', `no job ${id} in the queue`);
+    return entry;
+  }
+
+  function pump(): void {
+    const next = disposed || running ? undefined : entries.find((e) => e.job.state === 'queued');
+    if (next) void run(next);
+  }
+
+  async function run(entry: Entry): Promise<void> {
+    const { job } = entry;
+    const startedAt = new Date();
+    const render = startRenderProcess(entry.request, (update) => {
+      job.progress = jobProgress(update);
+      job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
+      emit(job);
+    });
+    running = { entry, render };
+    job.state = 'running';
+    emit(job);
+    let note: { title: string; body: string } | undefined;
+    try {
+      const outcome = await render.result;
+      if (disposed) return;
+      const record = await library.addRender(newRender(entry.pair, outcome, startedAt));
+      job.renderId = record.id;
+      job.state = outcome.cancelled ? 'cancelled' : 'done';
+      if (!outcome.cancelled) note = { title: 'Render finished', body: `${entry.pair.name}: ${record.width}×${record.height} in ${duration(record.durationMs)}` };
+    } catch (error) {
+      if (disposed) return;
+      job.state = 'failed';
+      job.error = errorData(error);
+      note = { title: 'Render failed', body: `${entry.pair.name}: ${job.error.message}` };
+    } finally {
+      running = undefined;
+    }
+    emit(job);
+    pump();
+    // Last, so that whatever the shell does with a notification cannot hold up the queue.
+    if (note) notify?.(note);
+  }
+
+  return {
+    async list() {
+      return entries.map((e) => snapshot(e.job));
+    },
+
+    async enqueue({ pairId }) {
+      if (disposed) throw new AtelierError('QUEUE_CLOSED', 'the render queue has shut down');
+      // A copy: the library may hand out the object it keeps and change it on the next edit.
+      const pair = structuredClone(await library.getPair(pairId));
+      const entry: Entry = { pair, request: await renderRequest(library, pair), job: newJob(pairId) };
+      entries.push(entry);
+      emit(entry.job);
+      pump();
+      return snapshot(entry.job);
+    },
+
+    async cancel({ id }) {
+      const entry = find(id);
+      if (entry.job.state === 'queued') {
+        entry.job.state = 'cancelled';
+        emit(entry.job);
+      } else if (running?.entry === entry) {
+        // The job stays 'running' until the worker answers with the best image so far.
+        running.render.cancel();
+      }
+      return null;
+    },
+
+    async clearFinished() {
+      const unfinished = entries.filter((e) => e.job.state === 'queued' || e.job.state === 'running');
+      entries.splice(0, entries.length, ...unfinished);
+      return null;
+    },
+
+    onDidChangeJob(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async dispose() {
+      disposed = true;
+      for (const { job } of entries) if (job.state === 'queued' || job.state === 'running') job.state = 'cancelled';
+      listeners.clear();
+      if (!running) return;
+      running.render.kill();
+      // Settles on the process's exit, so a quitting app leaves no render behind.
+      await running.render.result.catch(() => undefined);
+    },
+  };
+}
+
+function newJob(pairId: string): Job {
+  return {
+    id: randomUUID(), pairId, state: 'queued', queuedAt: new Date().toISOString(),
+    progress: null, lossHistory: [], renderId: null, error: null,
+  };
+}
+
+/** The pair's images by file, with their blend weights; the engine itself refuses what cannot render. */
+async function renderRequest(library: QueueLibrary, pair: Pair): Promise<RenderRequest> {
+  const [content, ...styles] = await Promise.all([
+    pair.contentId === null ? undefined : library.imageFile(pair.contentId, 'original'),
+    ...pair.styles.map((s) => library.imageFile(s.imageId, 'original')),
+  ]);
+  return {
+    ...(content !== undefined && { content }),
+    styles: pair.styles.map((s, i) => ({ path: styles[i]!, weight: s.weight })),
+    settings: pair.settings,
+  };
+}
+
+function jobProgress(update: WorkerProgress): NonNullable<Job['progress']> {
+  const { stage, stages, stageSize, done, total, losses, elapsedMs, etaMs, previewJpegBase64 } = update;
+  return { stage, stages, stageSize, done, total, losses, elapsedMs, etaMs, ...(previewJpegBase64 && { previewJpegBase64 }) };
+}
+
+function newRender(pair: Pair, outcome: RenderOutcome, startedAt: Date): NewRender {
+  const finishedAt = new Date();
+  return {
+    pairId: pair.id, settings: pair.settings,
+    startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(),
+    backend: outcome.backend, cancelled: outcome.cancelled, losses: outcome.losses,
+    width: outcome.image.width, height: outcome.image.height, image: outcome.image,
+  };
+}
+
+/** A copy a listener may keep: later changes to the job do not reach it. */
+function snapshot(job: Job): Job {
+  return { ...job, lossHistory: [...job.lossHistory], progress: job.progress && { ...job.progress } };
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}

@@ -1,0 +1,72 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { AtelierError } from '../../../common/errors.js';
+import type { RenderOutcome } from '../../../common/progress.js';
+import type { RenderRequest } from '../render/index.js';
+import type { FromWorker, ToWorker, WorkerProgress } from './messages.js';
+
+/**
+ * The compiled worker. Built code (dist/, and the packaged app) finds it next to this module. Under
+ * vitest this module runs from its .ts source, which a forked Node cannot run, so it takes the copy
+ * `npm run build:node` compiled into dist/ at the same place (the tests build before they start).
+ */
+export function renderWorkerPath(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSource ? '../../../../dist/main/services/queue/render-worker.js' : './render-worker.js', import.meta.url));
+}
+
+export interface RenderProcess {
+  /**
+   * The outcome (`cancelled: true` with the best image so far after `cancel()`); rejects with the
+   * render's own error, or RENDER_CRASHED when the process dies without an answer.
+   */
+  readonly result: Promise<RenderOutcome>;
+  /** Asks the render to stop after the current iteration. */
+  cancel(): void;
+  /** Ends the process at once; `result` then rejects as a crash. */
+  kill(): void;
+}
+
+/** Runs one render in a child process of its own, killed once it has answered. */
+export function startRenderProcess(request: RenderRequest, onProgress: (update: WorkerProgress) => void): RenderProcess {
+  const child = fork(renderWorkerPath(), [], {
+    serialization: 'advanced',
+    // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
+    execArgv: [],
+  });
+  let answered = false;
+  const result = new Promise<RenderOutcome>((resolve, reject) => {
+    const answer = (settle: () => void) => {
+      answered = true;
+      settle();
+      child.kill('SIGKILL');
+    };
+    child.on('message', (message: FromWorker) => {
+      if (answered) return;
+      if (message.type === 'progress') onProgress(message.update);
+      else if (message.type === 'done') answer(() => resolve(message.outcome));
+      else answer(() => reject(new AtelierError(message.error.code, message.error.message)));
+    });
+    child.on('exit', (code, signal) => {
+      if (!answered) answer(() => reject(crashed(signal ? `killed by ${signal}` : `exit code ${code}`)));
+    });
+    child.on('error', (error) => {
+      if (!answered) answer(() => reject(crashed(error.message)));
+    });
+  });
+  send(child, { type: 'start', request });
+  return {
+    result,
+    cancel: () => send(child, { type: 'cancel' }),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+function crashed(detail: string): AtelierError {
+  return new AtelierError('RENDER_CRASHED', `the render process stopped unexpectedly (${detail})`);
+}
+
+/** A process that has already gone has nothing to receive; its exit is reported through `result`. */
+function send(child: ChildProcess, message: ToWorker): void {
+  if (child.connected) child.send(message);
+}
