@@ -1,0 +1,101 @@
+import { basename } from 'node:path';
+import sharp from 'sharp';
+import type { EXPORT_FORMATS, Handlers, ImageAsset, Pair, RenderRecord } from '../../../common/contract/index.js';
+import { AtelierError } from '../../../common/errors.js';
+import type { RgbImage } from '../../../common/progress.js';
+import { ImageError, READABLE_FORMAT_NAMES, readImage, resizeImage } from '../images/index.js';
+import { safeFileName } from './file-name.js';
+import { renderJsonFromXmp, renderMetadataSchema, renderXmp } from './render-xmp.js';
+import { writeNewFile } from './write-new-file.js';
+
+/** What the exporter needs from the library; the library service satisfies it. */
+export interface ExportLibrary {
+  getRender(id: string): RenderRecord | Promise<RenderRecord>;
+  getPair(id: string): Pair | Promise<Pair>;
+  getImage(id: string): ImageAsset | Promise<ImageAsset>;
+  /** The path of the render's full-size PNG. */
+  renderFile(id: string, variant: 'full'): string | Promise<string>;
+}
+
+export interface ExporterOptions {
+  /** The folder exports are written to; created on the first export. */
+  exportDir: string;
+  library: ExportLibrary;
+}
+
+export type ExportService = Handlers['export'];
+
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+const EXTENSIONS: Record<ExportFormat, string> = { png: '.png', jpeg: '.jpg', webp: '.webp', tiff: '.tif' };
+
+export function createExporter({ exportDir, library }: ExporterOptions): ExportService {
+  return {
+    async render({ renderId, format, quality, size, name }) {
+      const record = await library.getRender(renderId);
+      const pair = await library.getPair(record.pairId);
+      const { image } = await readImage(await library.renderFile(record.id, 'full'));
+      const sized = size === 'original' ? await toOriginalSize(image, pair, library) : image;
+      const bytes = await encode(sized, format, quality, renderXmp({ settings: record.settings, pairName: pair.name }));
+      const file = await writeNewFile(exportDir, safeFileName(name, 'atelier-export'), EXTENSIONS[format], bytes);
+      return { ...file, bytes: bytes.length };
+    },
+
+    async readSettings({ name, dataBase64 }) {
+      const label = `"${basename(name)}"`;
+      const bytes = Buffer.from(dataBase64, 'base64');
+      if (bytes.length === 0) throw new ImageError('IMAGE_EMPTY', `${label} is empty (0 bytes)`, name);
+      // Only the header is needed; the images service's readImage would decode every pixel.
+      const metadata = await sharp(bytes).metadata().catch((cause: unknown) => {
+        // The images service's wording for a file that is not an image (a test holds them equal).
+        throw new ImageError('IMAGE_UNREADABLE', `${label} is not an image Atelier can read (${READABLE_FORMAT_NAMES})`, name, { cause });
+      });
+      const json = metadata.xmp && renderJsonFromXmp(metadata.xmp.toString('utf8'));
+      if (!json) throw new AtelierError('NO_SETTINGS', `${label} was not exported by Atelier (it carries no render settings)`);
+      const parsed = renderMetadataSchema.safeParse(parseJson(json));
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'metadata'}: ${i.message}`).join('; ');
+        throw new AtelierError('BAD_SETTINGS', `${label} carries Atelier settings this version cannot use (${detail})`);
+      }
+      return parsed.data;
+    },
+  };
+}
+
+/** The render resized to the content photo's size as imported; a texture has no photo, so no such size. */
+async function toOriginalSize(image: RgbImage, pair: Pair, library: ExportLibrary): Promise<RgbImage> {
+  if (pair.contentId === null) {
+    throw new AtelierError('NO_ORIGINAL_SIZE', `"${pair.name}" has no content photo, so its renders have no original size; export at the rendered size`);
+  }
+  const { width, height } = await library.getImage(pair.contentId);
+  return width === image.width && height === image.height ? image : resizeImage(image, { width, height });
+}
+
+/**
+ * The images service's encodeImage writes no metadata, and sharp can only add XMP while encoding, so
+ * the encoder settings are repeated here with `withXmp`; they follow encodeImage's choices (and why).
+ */
+function encode(image: RgbImage, format: ExportFormat, quality: number, xmp: string): Promise<Buffer> {
+  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).withXmp(xmp);
+  switch (format) {
+    case 'png':
+      return pipeline.png().toBuffer();
+    case 'jpeg':
+      // Full-resolution chroma: 4:2:0 would smear the saturated edges brush strokes are made of.
+      return pipeline.jpeg({ quality, chromaSubsampling: '4:4:4' }).toBuffer();
+    case 'webp':
+      return pipeline.webp({ quality }).toBuffer();
+    case 'tiff':
+      // sharp's TIFF default is lossy JPEG compression; people export TIFF to keep every pixel.
+      return pipeline.tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
+  }
+}
+
+/** Text that is not JSON fails the schema like any other wrong value. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,2 @@
+export { createExporter, type ExportLibrary, type ExporterOptions, type ExportService } from './exporter.js';
+export { safeFileName } from './file-name.js';

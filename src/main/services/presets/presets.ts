@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { presetSchema, type Handlers, type Preset } from '../../../common/contract/index.js';
+import { AtelierError } from '../../../common/errors.js';
+import { JsonStore } from '../store/index.js';
+import { BUILT_IN_PRESETS } from './built-in.js';
+import { parsePresetFile, presetFile } from './preset-file.js';
+
+export interface PresetsOptions {
+  /** The app's data folder; user presets live in `presets.json` there. */
+  dataDir: string;
+}
+
+export type PresetsService = Handlers['presets'] & {
+  /** Called after every change to the user's presets; returns the function that stops it. */
+  onDidChange(listener: () => void): () => void;
+};
+
+const MAX_NAME_LENGTH = 100;
+const presetsDocumentSchema = z.object({ presets: z.array(presetSchema.extend({ builtIn: z.literal(false) })) });
+type UserPreset = z.output<typeof presetsDocumentSchema>['presets'][number];
+
+/**
+ * The presets service: the read-only built-ins and the person's own presets, kept in
+ * `<dataDir>/presets.json`. `list` gives the built-ins first, then the person's by name.
+ */
+export function createPresets({ dataDir }: PresetsOptions): PresetsService {
+  const store = new JsonStore(join(dataDir, 'presets.json'), presetsDocumentSchema, () => ({ presets: [] }));
+  const listeners = new Set<() => void>();
+
+  /** Applies a change to the user presets, writes it, then tells the listeners. */
+  async function change<R>(apply: (presets: UserPreset[]) => { presets: UserPreset[]; result: R }): Promise<R> {
+    // The store writes beside presets.json and needs its folder; on a first run it may not exist yet.
+    await mkdir(dataDir, { recursive: true });
+    const result = await store.update((document) => {
+      const next = apply(document.presets);
+      return { next: { presets: next.presets }, result: next.result };
+    });
+    for (const listener of [...listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        // The change is saved; one broken listener must not make it look failed or starve the others.
+        console.error('atelier: a presets listener failed:', error);
+      }
+    }
+    return result;
+  }
+
+  async function find(id: string): Promise<Preset> {
+    const preset = BUILT_IN_PRESETS.find((p) => p.id === id) ?? (await store.read()).presets.find((p) => p.id === id);
+    if (!preset) throw notFound();
+    return preset;
+  }
+
+  /** Saves a new preset, suffixing its name when `renameOnClash` and the name is taken. */
+  function add(name: string, description: string, settings: Preset['settings'], renameOnClash: boolean): Promise<Preset> {
+    return change((presets) => {
+      const taken = [...BUILT_IN_PRESETS, ...presets].map((p) => p.name);
+      if (!renameOnClash) assertFree(name, taken);
+      const preset: UserPreset = { id: randomUUID(), name: renameOnClash ? freeName(name, taken) : name, description, builtIn: false, settings };
+      return { presets: [...presets, preset], result: preset };
+    });
+  }
+
+  return {
+    async list() {
+      const user = [...(await store.read()).presets].sort((a, b) => byName.compare(a.name, b.name));
+      // Copies: the built-ins and the store's cached document must not be changed through a result.
+      return structuredClone([...BUILT_IN_PRESETS, ...user]);
+    },
+
+    save: ({ name, description, settings }) => add(name, description, settings, false),
+
+    async rename({ id, name }) {
+      assertWritable(id);
+      return change((presets) => {
+        const current = presets.find((p) => p.id === id);
+        if (!current) throw notFound();
+        // The preset's own name does not count, so "bold" can become "Bold".
+        assertFree(name, [...BUILT_IN_PRESETS, ...presets].filter((p) => p.id !== id).map((p) => p.name));
+        const renamed = { ...current, name };
+        return { presets: presets.map((p) => (p.id === id ? renamed : p)), result: renamed };
+      });
+    },
+
+    async delete({ id }) {
+      assertWritable(id);
+      return change((presets) => {
+        if (!presets.some((p) => p.id === id)) throw notFound();
+        return { presets: presets.filter((p) => p.id !== id), result: null };
+      });
+    },
+
+    async import({ json }) {
+      // Parsed before anything is written: a rejected file changes nothing.
+      const file = parsePresetFile(json);
+      return add(file.name, file.description, file.settings, true);
+    },
+
+    async export({ id }) {
+      return presetFile(await find(id));
+    },
+
+    onDidChange(listener) {
+      // A wrapper per subscription, so subscribing the same function twice needs two unsubscribes.
+      const entry = (): void => listener();
+      listeners.add(entry);
+      return () => void listeners.delete(entry);
+    },
+  };
+}
+
+const byName = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** Names compare without regard to case, so "Bold" and "bold" cannot both be in the list. */
+function sameName(a: string, b: string): boolean {
+  return a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+}
+
+function assertFree(name: string, taken: string[]): void {
+  if (taken.some((other) => sameName(other, name))) {
+    throw new AtelierError('NAME_TAKEN', `a preset named "${name}" already exists; choose another name`);
+  }
+}
+
+/** `name`, or `name (2)`, `name (3)`… shortened to fit the 100-character limit. */
+function freeName(name: string, taken: string[]): string {
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? '' : ` (${n})`;
+    // The limit counts UTF-16 units, as the schema does; a cut must not leave half a surrogate pair.
+    const base = name.slice(0, MAX_NAME_LENGTH - suffix.length).replace(/[\uD800-\uDBFF]$/, '').trimEnd();
+    const candidate = `${base}${suffix}`;
+    if (!taken.some((other) => sameName(other, candidate))) return candidate;
+  }
+}
+
+function assertWritable(id: string): void {
+  if (BUILT_IN_PRESETS.some((p) => p.id === id)) throw new AtelierError('READ_ONLY', 'built-in presets cannot be renamed or deleted (save a copy to make one your own)');
+}
+
+function notFound(): AtelierError {
+  return new AtelierError('NOT_FOUND', 'that preset no longer exists');
+}
