@@ -1,13 +1,6 @@
+import './zod-config.js';
 import { contextBridge, ipcRenderer } from 'electron';
+import { createBridge } from './bridge.js';
 
-// Mirrors the AtelierApi declared for the renderer in src/renderer/env.d.ts; both give way to the typed
-// contract in src/common when it lands. Only named methods cross the bridge, never ipcRenderer itself.
-interface AtelierApi {
-  getVersion(): Promise<string>;
-}
-
-const api: AtelierApi = {
-  getVersion: () => ipcRenderer.invoke('app:getVersion'),
-};
-
-contextBridge.exposeInMainWorld('atelier', api);
+// The sandboxed preload's one job: hand the page a bridge limited to the contract (see bridge.ts).
+contextBridge.exposeInMainWorld('atelier', createBridge(ipcRenderer));

@@ -1,9 +1,5 @@
-// What the preload exposes (src/preload/index.ts). It is absent when the renderer runs in a plain
-// browser, so the property is optional and every caller has to check for it.
-interface AtelierApi {
-  getVersion(): Promise<string>;
-}
-
+// What the preload exposes (src/preload/bridge.ts). It is absent when the renderer runs in a plain
+// browser (web mode), so the property is optional; only src/renderer/api/ looks at it.
 interface Window {
-  atelier?: AtelierApi;
+  atelier?: import('./api/ipc-transport').DesktopBridge;
 }

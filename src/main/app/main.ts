@@ -1,7 +1,17 @@
-import { app, BrowserWindow, dialog } from 'electron';
-import { registerIpcHandlers } from './ipc.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol } from 'electron';
+import { contentTypeFor } from '../media.js';
+import { createStudio, type Studio } from '../studio.js';
+import { registerIpc, sendEvent } from './ipc.js';
+import { buildMenu } from './menu.js';
+import { MEDIA_SCHEME, mediaRequestToPath } from './protocol.js';
 import { applySecurityPolicy } from './security.js';
-import { createMainWindow } from './window.js';
+import { createMainWindow, trustedPages } from './window.js';
+
+// Unpackaged, the sample images are the repo's ../shared/images (dist/main/app → three folders up).
+const DEV_SAMPLES = fileURLToPath(new URL('../../../../shared/images', import.meta.url));
 
 function openMainWindow(): void {
   createMainWindow().catch((error: unknown) => {
@@ -18,6 +28,45 @@ function focusMainWindow(): void {
   window.focus();
 }
 
+function notify({ title, body }: { title: string; body: string }): void {
+  if (Notification.isSupported()) new Notification({ title, body }).show();
+}
+
+/** Builds the studio and opens its doors to the page: IPC, the media scheme, events and the menu. */
+async function startStudio(): Promise<Studio> {
+  if (app.isPackaged) {
+    // Installed weights ship as extra resources; the render processes inherit this too.
+    process.env.ATELIER_MODELS_DIR ??= join(process.resourcesPath, 'models');
+  }
+  const studio = await createStudio({
+    dataDir: app.getPath('userData'),
+    samplesDir: app.isPackaged ? join(process.resourcesPath, 'samples') : DEV_SAMPLES,
+    notify,
+    mode: 'desktop',
+    version: app.getVersion(),
+  });
+  const pages = trustedPages();
+
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const path = await mediaRequestToPath(request.url, studio);
+    if (!path) return new Response('Not found', { status: 404 });
+    try {
+      return new Response(await readFile(path), { headers: { 'Content-Type': contentTypeFor(path), 'X-Content-Type-Options': 'nosniff' } });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+  registerIpc(ipcMain, studio.dispatch, pages);
+  studio.onEvent((name, payload) => sendEvent(BrowserWindow.getAllWindows().map((w) => w.webContents), pages, name, payload));
+  Menu.setApplicationMenu(buildMenu((command) => studio.emit('app:command', { command })));
+  return studio;
+}
+
+// Must happen before `ready`: a standard, secure scheme behaves like https for <img> and fetch.
+protocol.registerSchemesAsPrivileged([
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
 // A second instance would compete for the same library folder and the GPU; hand its launch to the first.
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -26,10 +75,27 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  registerIpcHandlers();
 
   await app.whenReady();
   applySecurityPolicy();
+  let studio: Studio;
+  try {
+    studio = await startStudio();
+  } catch (error) {
+    dialog.showErrorBox('Atelier could not open its library', String(error));
+    app.exit(1);
+    throw error;
+  }
+  // A running render lives in a child process: stop it before the app goes.
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
+    void studio.dispose().finally(() => {
+      disposed = true;
+      app.quit();
+    });
+  });
   openMainWindow();
   // macOS keeps the app running without windows; clicking the dock icon opens one again.
   app.on('activate', () => {

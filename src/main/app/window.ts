@@ -1,5 +1,6 @@
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow } from 'electron';
+import type { TrustedPages } from './ipc.js';
 
 // Both paths are relative to this file's place in the build: dist/main/app/window.js.
 const PRELOAD_PATH = fileURLToPath(new URL('../../preload/index.cjs', import.meta.url));
@@ -7,6 +8,15 @@ const RENDERER_INDEX = fileURLToPath(new URL('../../renderer/index.html', import
 
 // Matches the renderer's background so the window does not flash white before the first paint.
 const BACKGROUND_COLOR = '#121317';
+
+/**
+ * The pages allowed to call the studio: the built index.html and, in an unpackaged app only, the dev
+ * server, so an environment variable can never point a shipped build at other content.
+ */
+export function trustedPages(): TrustedPages {
+  const devServerUrl = app.isPackaged ? undefined : process.env.VITE_DEV_SERVER_URL;
+  return { rendererIndexUrl: pathToFileURL(RENDERER_INDEX).href, ...(devServerUrl ? { devServerUrl } : {}) };
+}
 
 /** Opens the studio window and resolves once its page has loaded. */
 export async function createMainWindow(): Promise<BrowserWindow> {
@@ -27,9 +37,7 @@ export async function createMainWindow(): Promise<BrowserWindow> {
   });
   window.once('ready-to-show', () => window.show());
 
-  // Only an unpackaged app honours the dev server URL, so an environment variable can never point a
-  // shipped build at other content.
-  const devServerUrl = app.isPackaged ? undefined : process.env.VITE_DEV_SERVER_URL;
+  const { devServerUrl } = trustedPages();
   if (devServerUrl) {
     await window.loadURL(devServerUrl);
   } else {

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
+import { AtelierError } from '../common/errors.js';
+import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
+import { createExporter } from './services/export/index.js';
+import { createLibrary } from './services/library/index.js';
+import { verifyModels } from './services/models/index.js';
+import { createPresets } from './services/presets/index.js';
+import { createQueue } from './services/queue/index.js';
+import { parseMediaRequest, type MediaKind, type MediaVariant } from './media.js';
+
+export type { MediaKind, MediaVariant } from './media.js';
+export type StudioEventListener = (name: EventName, payload: EventPayload<EventName>) => void;
+type QueueNotify = NonNullable<Parameters<typeof createQueue>[0]['notify']>;
+
+export interface StudioOptions {
+  /** Where the library, presets and exports live (the desktop app's userData folder, or --data). */
+  dataDir: string;
+  /** The sample photos and paintings `library.importSamples` offers, when installed. */
+  samplesDir?: string;
+  /** Where the model weights are installed; the default is the models package's own rule. */
+  modelsDir?: string;
+  /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
+  notify?: QueueNotify;
+  mode: 'desktop' | 'web';
+  /** Reported by app.info; defaults to package.json's. */
+  version?: string;
+}
+
+export interface Studio {
+  /** The contract's handlers, one per `service:method`; they trust their payloads, so call `dispatch`. */
+  handlers: Handlers;
+  /** Validates a payload against the contract, then calls its handler: both doors go through here. */
+  dispatch: Dispatch;
+  /** Every event the services push, by contract name; returns the function that stops listening. */
+  onEvent(listener: StudioEventListener): () => void;
+  /** Pushes an event that does not come from a service (the desktop menu's `app:command`). */
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  /** The absolute path of a library file, after checking the kind, id and variant. */
+  mediaPath(kind: MediaKind, id: string, variant: MediaVariant): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+function packageVersion(): string {
+  // src/main/studio.ts and dist/main/studio.js both sit two folders below package.json.
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** The methods of `service` that the contract names for `name`, bound to it: nothing else is reachable. */
+function contractMethods<S extends ServiceName>(name: S, service: Handlers[S]): Handlers[S] {
+  const source = service as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+  const bound: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const method of Object.keys(contract[name])) {
+    const fn = source[method];
+    if (typeof fn !== 'function') throw new Error(`the ${name} service has no "${method}" method`);
+    bound[method] = fn.bind(service);
+  }
+  return bound as unknown as Handlers[S];
+}
+
+/**
+ * The composition root shared by the desktop app and web mode: builds every service on one data folder,
+ * the contract's handler map and its validating dispatcher, and one stream of contract events.
+ */
+export async function createStudio(options: StudioOptions): Promise<Studio> {
+  const { dataDir, samplesDir, modelsDir, notify, mode } = options;
+  const version = options.version ?? packageVersion();
+  const listeners = new Set<StudioEventListener>();
+  let backend: string | null = null;
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(name, payload);
+      } catch (error) {
+        // One broken door (a closed window, a dropped stream) must not stop events reaching the others.
+        console.error(`atelier: an event listener failed on ${name}:`, error);
+      }
+    }
+  };
+
+  const library = await createLibrary({ dataDir, samplesDir });
+  const presets = await createPresets({ dataDir });
+  const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
+  const queue = await createQueue({ library, notify });
+
+  const unsubscribers = [
+    library.onDidChange((payload) => emit('library:changed', payload)),
+    presets.onDidChange(() => emit('presets:changed', {})),
+    queue.onDidChangeJob((job) => emit('queue:job', job)),
+    // Renders run in child processes, so the engine's backend is known here from their records only.
+    queue.onDidChangeJob((job) => {
+      if (job.state !== 'done' || !job.renderId) return;
+      library.getRender(job.renderId).then((render) => (backend = render.backend), () => undefined);
+    }),
+  ];
+
+  const handlers: Handlers = {
+    app: {
+      info: async () => ({
+        version,
+        backend,
+        modelsInstalled: await verifyModels({ dir: modelsDir, networks: ['vgg19'] }).then(() => true, () => false),
+        samplesAvailable: !!samplesDir && existsSync(samplesDir),
+        mode,
+      }),
+    },
+    library: contractMethods('library', library),
+    presets: contractMethods('presets', presets),
+    queue: contractMethods('queue', queue),
+    export: contractMethods('export', exporter),
+  };
+
+  let disposed = false;
+  return {
+    handlers,
+    dispatch: createDispatcher(handlers),
+    onEvent(listener) {
+      const entry: StudioEventListener = (name, payload) => listener(name, payload);
+      listeners.add(entry);
+      return () => listeners.delete(entry);
+    },
+    emit,
+    async mediaPath(kind, id, variant) {
+      const request = parseMediaRequest(kind, id, variant);
+      if (!request) throw new AtelierError('NOT_FOUND', 'No such picture.');
+      return request.kind === 'image'
+        ? await library.imageFile(request.id, request.variant)
+        : await library.renderFile(request.id, request.variant);
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      listeners.clear();
+      await queue.dispose();
+    },
+  };
+}
