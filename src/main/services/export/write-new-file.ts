@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, open, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeSynced } from '../files/write-synced.js';
 import { writeFailed } from '../images/errors.js';
 
 /** Where a new file was written. */
@@ -32,17 +33,6 @@ export async function writeNewFile(dir: string, base: string, extension: string,
   } finally {
     // A failed clean-up (the folder is gone) must not hide the outcome.
     await rm(temp, { force: true }).catch(() => undefined);
-  }
-}
-
-async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
-  const file = await open(path, 'wx');
-  try {
-    await file.writeFile(bytes);
-    // Without the flush, a power cut soon after can leave an empty file under the final name.
-    await file.sync();
-  } finally {
-    await file.close();
   }
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RgbImage } from '../../../common/progress.js';
+import { writeSynced } from '../files/write-synced.js';
 import { encodeImage } from './encode.js';
 import { ImageError, quotedName, writeFailed } from './errors.js';
 import { formatFromExtension, type WritableFormat } from './formats.js';
@@ -36,14 +37,7 @@ export async function writeImage(path: string, image: RgbImage, options: WriteIm
 async function replaceAtomically(path: string, bytes: Uint8Array): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.tmp`);
   try {
-    const file = await open(temp, 'wx');
-    try {
-      await file.writeFile(bytes);
-      // Without the flush, a power cut after the rename can leave an empty file under the new name.
-      await file.sync();
-    } finally {
-      await file.close();
-    }
+    await writeSynced(temp, bytes);
     await rename(temp, path);
   } catch (cause) {
     // A failed clean-up (the folder is gone or not a folder) must not hide why the write failed.

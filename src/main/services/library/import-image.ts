@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImageAsset } from '../../../common/contract/index.js';
+import { writeSynced } from '../files/write-synced.js';
 import { ImageError, readImage, writeImage } from '../images/index.js';
 import { fileNames, THUMBNAIL_LONG_SIDE, THUMBNAIL_QUALITY, type LibraryStorage } from './storage.js';
 
@@ -56,7 +57,8 @@ async function importBytes(storage: LibraryStorage, name: string, bytes: Buffer)
   try {
     await mkdir(folder);
     const staged = join(folder, stagedName(name));
-    await writeDurably(staged, bytes);
+    // Flushed before the rename into images/, so the record never points at a file a power cut emptied.
+    await writeSynced(staged, bytes);
     // One decode both proves the file readable and gives the thumbnail (sharp shrinks JPEGs on load).
     const decoded = await readImage(staged, { maxLongSide: THUMBNAIL_LONG_SIDE });
     const asset: ImageAsset = {
@@ -94,13 +96,3 @@ function stagedName(name: string): string {
   return last === '' || last === '.' || last === '..' ? 'image' : last;
 }
 
-/** Flushed before the rename into images/, so the record never points at a file that a power cut emptied. */
-async function writeDurably(path: string, bytes: Buffer): Promise<void> {
-  const file = await open(path, 'wx');
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-}
