@@ -1,15 +1,20 @@
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
+import { api, type Api } from '../api/index.js';
 
-/** Facts about the running app itself, as opposed to the user's work. */
+export type AppInfo = Awaited<ReturnType<Api['app']['info']>>;
+
+/** Facts about the running app itself (version, backend, installed weights), as opposed to the user's work. */
 export const useAppStore = defineStore('app', () => {
-  // null until loaded, and for good in a plain browser, where no desktop bridge exists to ask.
-  const version = ref<string | null>(null);
+  const info = ref<AppInfo | null>(null);
 
-  async function loadVersion(): Promise<void> {
-    if (!window.atelier) return;
-    version.value = await window.atelier.getVersion();
+  const version = computed(() => info.value?.version ?? null);
+  const samplesAvailable = computed(() => info.value?.samplesAvailable ?? false);
+  const modelsInstalled = computed(() => info.value?.modelsInstalled ?? true);
+
+  async function load(): Promise<void> {
+    info.value = await api.app.info({});
   }
 
-  return { version, loadVersion };
+  return { info, version, samplesAvailable, modelsInstalled, load };
 });

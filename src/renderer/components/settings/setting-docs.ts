@@ -1,0 +1,33 @@
+import type { SettingsField } from '../../stores/settings-form.js';
+
+/**
+ * What each render setting is called in the panel and a one-line explanation of what it does
+ * (the same meanings as the CLI table in README.md and the schema in src/common/settings.ts).
+ */
+export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }> = {
+  mode: { label: 'Mode', help: 'Transfer paints the photo in the style; Content and Texture rebuild one of them alone from noise.' },
+  size: { label: 'Size', help: 'Long side of the result in pixels; time and memory grow with its square.' },
+  scales: { label: 'Stages', help: 'Coarse-to-fine stage sizes, ascending, the last equal to Size; empty chooses them from the size.' },
+  iterations: { label: 'Iterations', help: 'Optimizer steps per stage: one number for all, or one per stage; empty uses 200, 60, 15.' },
+  optimizer: { label: 'Optimizer', help: 'L-BFGS converges in fewer steps (the paper’s choice); Adam is steadier at large sizes.' },
+  learningRate: { label: 'Learning rate', help: 'Adam’s step size in pixel units (0–255).' },
+  historySize: { label: 'History size', help: 'How many past steps L-BFGS remembers to estimate curvature.' },
+  init: { label: 'Start from', help: 'The starting image: the content photo, seeded noise, or the style image.' },
+  seed: { label: 'Seed', help: 'Random seed for the noise; same settings and seed give the same picture.' },
+  contentLayers: { label: 'Content layers', help: 'VGG19 layers whose features must match the photo (the paper uses conv4_2).' },
+  styleLayers: { label: 'Style layers', help: 'VGG19 layers whose Gram matrices must match the painting; lower layers give finer texture.' },
+  styleLayerWeights: { label: 'Style-layer weights', help: 'Weight of each style layer, comma-separated (normalized to sum 1); empty for equal.' },
+  contentWeight: { label: 'Content weight (α)', help: 'How strongly the result keeps the photo’s content.' },
+  styleWeight: { label: 'Style weight (β)', help: 'How strongly it takes on the style: 1e-4 keeps more of the photo, 1e-2 little but its layout.' },
+  tvWeight: { label: 'TV weight (γ)', help: 'Total-variation smoothness: higher values remove speckle and fine noise.' },
+  tvKind: { label: 'TV kind', help: 'L1 (anisotropic) keeps edges; squared (((∂x)²+(∂y)²)^1.25) smooths more evenly.' },
+  pooling: { label: 'Pooling', help: 'Pooling inside VGG19: average gives smoother results (the paper’s preference), max crisper.' },
+  keepColors: { label: 'Keep colours', help: 'Keep the photo’s colours: the result’s luminance with the photo’s chroma.' },
+  progressEvery: { label: 'Preview every', help: 'Iterations between progress updates and preview pictures.' },
+};
+
+export const MODE_LABELS = { transfer: 'Transfer', content: 'Content', texture: 'Texture' } as const;
+export const OPTIMIZER_LABELS = { lbfgs: 'L-BFGS', adam: 'Adam' } as const;
+export const INIT_LABELS = { '': 'Automatic', content: 'Content photo', noise: 'Noise', style: 'Style image' } as const;
+export const TV_KIND_LABELS = { l1: 'L1', squared: 'Squared' } as const;
+export const POOLING_LABELS = { avg: 'Average', max: 'Max' } as const;

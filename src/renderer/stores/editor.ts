@@ -1,0 +1,210 @@
+import { computed, ref, watch } from 'vue';
+import { defineStore } from 'pinia';
+import type { Pair } from '../../common/contract/domain.js';
+import type { RenderSettingsInput } from '../../common/settings.js';
+import { baseName } from './file-data.js';
+import { useLibraryStore, type SavePairInput } from './library.js';
+import { usePresetsStore } from './presets.js';
+import { isActive, useQueueStore } from './queue.js';
+import { fromForm, sameSettings, toForm, type SettingsForm } from './settings-form.js';
+import { useUiStore } from './ui.js';
+
+export interface StyleDraft {
+  imageId: string;
+  weight: number;
+}
+
+const SAVE_DELAY_MS = 400;
+export const UNTITLED = 'Untitled pair';
+export const MAX_STYLES = 8;
+
+/**
+ * The selected pair as it is being edited: content, styles with blend weights, the settings form and
+ * its preset. Every valid change is saved to the library shortly after it is made.
+ */
+export const useEditorStore = defineStore('editor', () => {
+  const library = useLibraryStore();
+  const presets = usePresetsStore();
+  const queue = useQueueStore();
+  const ui = useUiStore();
+
+  const pairId = ref<string | null>(null);
+  const name = ref('');
+  const contentId = ref<string | null>(null);
+  const styles = ref<StyleDraft[]>([]);
+  const form = ref<SettingsForm>(toForm({}));
+  const presetId = ref<string | null>(null);
+  /** The payload last saved (or loaded), to tell whether there is anything to save. */
+  const savedSnapshot = ref('');
+  const saving = ref(false);
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const validation = computed(() => fromForm(form.value));
+  const payload = computed<SavePairInput | null>(() => {
+    if (!pairId.value || !validation.value.valid) return null;
+    return {
+      id: pairId.value,
+      name: name.value.trim() || UNTITLED,
+      contentId: contentId.value,
+      styles: styles.value.map((s) => ({ imageId: s.imageId, weight: s.weight })),
+      settings: validation.value.settings,
+      presetId: presetId.value,
+    };
+  });
+  const snapshot = computed(() => JSON.stringify(payload.value));
+  const dirty = computed(() => payload.value !== null && snapshot.value !== savedSnapshot.value);
+  const preset = computed(() => (presetId.value ? presets.byId.get(presetId.value) ?? null : null));
+  /** The settings no longer match the preset they started from. */
+  const presetModified = computed(() => !!preset.value && !sameSettings(preset.value.settings, validation.value.settings));
+  const activeJob = computed(() => {
+    const job = pairId.value ? queue.latestByPair.get(pairId.value) : undefined;
+    return job && isActive(job) ? job : null;
+  });
+  /** This pair's renders, newest first, and the one the result viewer shows. */
+  const renders = computed(() => (pairId.value ? library.rendersByPair.get(pairId.value) ?? [] : []));
+  const currentRender = computed(() => renders.value.find((r) => r.id === ui.selectedRenderId) ?? renders.value[0] ?? null);
+  /** Why Render cannot start yet, in words; null when it can. */
+  const missing = computed<string | null>(() => {
+    if (!pairId.value) return 'Create a pair first';
+    if (form.value.mode !== 'texture' && !contentId.value) return 'Choose a content photo';
+    if (form.value.mode !== 'content' && styles.value.length === 0) return 'Add a style image';
+    if (!validation.value.valid) return 'Fix the highlighted settings';
+    return null;
+  });
+
+  watch(snapshot, () => {
+    if (!dirty.value) return;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => void save(), SAVE_DELAY_MS);
+  });
+
+  function load(pair: Pair | null): void {
+    clearTimeout(saveTimer);
+    pairId.value = pair?.id ?? null;
+    name.value = pair?.name ?? '';
+    contentId.value = pair?.contentId ?? null;
+    styles.value = (pair?.styles ?? []).map((s) => ({ ...s }));
+    form.value = toForm(pair?.settings);
+    presetId.value = pair?.presetId ?? null;
+    savedSnapshot.value = snapshot.value;
+  }
+
+  /** Saves pending changes now; false when the library refused them (the reason is shown). */
+  async function save(): Promise<boolean> {
+    clearTimeout(saveTimer);
+    const input = payload.value;
+    if (!input || !dirty.value) return true;
+    const sent = snapshot.value;
+    saving.value = true;
+    try {
+      const pair = await library.savePair(input);
+      if (pair && input.id === pairId.value) savedSnapshot.value = sent;
+      return !!pair;
+    } finally {
+      saving.value = false;
+    }
+  }
+
+  function imageName(id: string | null | undefined): string | null {
+    const image = id ? library.imageById.get(id) : undefined;
+    return image ? baseName(image.name) : null;
+  }
+
+  /** "tubingen × starry_night" while the person has not named the pair themselves. */
+  function suggestedName(): string {
+    const content = imageName(contentId.value);
+    const style = imageName(styles.value[0]?.imageId);
+    if (content && style) return `${content} × ${style}`;
+    return content ?? style ?? UNTITLED;
+  }
+
+  function renameAfter(change: () => void): void {
+    const automatic = name.value.trim() === '' || name.value.startsWith(UNTITLED) || name.value === suggestedName();
+    change();
+    if (automatic) name.value = suggestedName();
+  }
+
+  function setContent(id: string | null): void {
+    renameAfter(() => (contentId.value = id));
+  }
+
+  /** Adds styles (skipping ones already there) up to the limit of eight. */
+  function addStyles(ids: string[]): void {
+    renameAfter(() => {
+      for (const id of ids) {
+        if (styles.value.some((s) => s.imageId === id)) continue;
+        if (styles.value.length >= MAX_STYLES) {
+          ui.toast('info', 'Eight styles at most', 'A pair blends up to eight style images.');
+          break;
+        }
+        styles.value.push({ imageId: id, weight: 1 });
+      }
+    });
+  }
+
+  /** Puts another image in a style's place, keeping its weight; an image already used elsewhere is not doubled. */
+  function replaceStyle(index: number, imageId: string): void {
+    const existing = styles.value.findIndex((s) => s.imageId === imageId);
+    if (existing === index || !styles.value[index]) return;
+    renameAfter(() => {
+      if (existing >= 0) styles.value.splice(existing, 1);
+      const target = styles.value[existing >= 0 && existing < index ? index - 1 : index];
+      if (target) target.imageId = imageId;
+    });
+  }
+
+  function removeStyle(index: number): void {
+    renameAfter(() => styles.value.splice(index, 1));
+  }
+
+  function setStyleWeight(index: number, weight: number): void {
+    const style = styles.value[index];
+    if (style && Number.isFinite(weight) && weight > 0) style.weight = weight;
+  }
+
+  function applyPreset(id: string | null): void {
+    const chosen = id ? presets.byId.get(id) : undefined;
+    presetId.value = chosen?.id ?? null;
+    if (chosen) form.value = toForm(chosen.settings);
+  }
+
+  function applySettings(settings: RenderSettingsInput): void {
+    form.value = toForm(settings);
+    presetId.value = null;
+  }
+
+  function resetSettings(): void {
+    applySettings({});
+  }
+
+  async function createPair(): Promise<Pair | null> {
+    await save();
+    const pair = await library.savePair({ name: UNTITLED, contentId: null, styles: [], settings: {}, presetId: null });
+    if (pair) ui.selectPair(pair.id);
+    return pair;
+  }
+
+  /** Makes sure there is a pair to put an image in: creates and selects one when none is selected. */
+  async function ensurePair(): Promise<boolean> {
+    if (pairId.value) return true;
+    const pair = await createPair();
+    if (pair) load(pair);
+    return !!pair;
+  }
+
+  async function render(): Promise<void> {
+    if (missing.value) {
+      ui.toast('info', missing.value);
+      return;
+    }
+    if (!(await save()) || !pairId.value) return;
+    ui.selectRender(null);
+    await queue.enqueue(pairId.value);
+  }
+
+  return {
+    pairId, name, contentId, styles, form, presetId, savedSnapshot, saving,
+    validation, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
+    load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleWeight, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
+  };
+});

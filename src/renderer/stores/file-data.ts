@@ -1,0 +1,19 @@
+/**
+ * Bytes cross the contract as base64. Reads a File (or any Blob) with `arrayBuffer()`, which browsers
+ * and Node both have, and encodes it in chunks so a large photo never builds one giant argument list.
+ */
+export async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const CHUNK = 0x8000;
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  }
+  return btoa(binary);
+}
+
+/** "tubingen.final.jpg" → "tubingen.final": a name for display and for default export names. */
+export function baseName(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? fileName.slice(0, dot) : fileName;
+}

@@ -1,0 +1,92 @@
+import { computed, ref } from 'vue';
+import { defineStore } from 'pinia';
+import type { Preset } from '../../common/contract/domain.js';
+import type { RenderSettingsInput } from '../../common/settings.js';
+import { api, subscribe } from '../api/index.js';
+import { useUiStore } from './ui.js';
+
+/** Built-in and saved presets: named settings a pair can start from. */
+export const usePresetsStore = defineStore('presets', () => {
+  const ui = useUiStore();
+
+  const presets = ref<Preset[]>([]);
+
+  const builtIn = computed(() => presets.value.filter((p) => p.builtIn));
+  const saved = computed(() => presets.value.filter((p) => !p.builtIn).sort((a, b) => a.name.localeCompare(b.name)));
+  const byId = computed(() => new Map(presets.value.map((p) => [p.id, p])));
+
+  async function load(): Promise<void> {
+    try {
+      presets.value = await api.presets.list({});
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
+  function listen(): () => void {
+    return subscribe('presets:changed', () => void load());
+  }
+
+  function upsert(preset: Preset): void {
+    presets.value = [...presets.value.filter((p) => p.id !== preset.id), preset];
+  }
+
+  async function save(name: string, description: string, settings: RenderSettingsInput): Promise<Preset | null> {
+    try {
+      const preset = await api.presets.save({ name, description, settings });
+      upsert(preset);
+      ui.toast('success', 'Preset saved', `“${preset.name}” is in your presets.`);
+      return preset;
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
+  async function rename(id: string, name: string): Promise<Preset | null> {
+    try {
+      const preset = await api.presets.rename({ id, name });
+      upsert(preset);
+      return preset;
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
+  async function remove(id: string): Promise<boolean> {
+    try {
+      await api.presets.delete({ id });
+      presets.value = presets.value.filter((p) => p.id !== id);
+      return true;
+    } catch (error) {
+      ui.showError(error);
+      return false;
+    }
+  }
+
+  /** A preset file chosen by the person; a file that is not a preset is refused with the service's message. */
+  async function importFile(file: Blob & { name?: string }): Promise<Preset | null> {
+    try {
+      const preset = await api.presets.import({ json: await file.text() });
+      upsert(preset);
+      ui.toast('success', 'Preset imported', `“${preset.name}” is in your presets.`);
+      return preset;
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
+  /** The preset as a file: its suggested name and JSON text, for a download link. */
+  async function exportFile(id: string): Promise<{ fileName: string; json: string } | null> {
+    try {
+      return await api.presets.export({ id });
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
+  return { presets, builtIn, saved, byId, load, listen, save, rename, remove, importFile, exportFile };
+});

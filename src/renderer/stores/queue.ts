@@ -1,0 +1,97 @@
+import { computed, ref } from 'vue';
+import { defineStore } from 'pinia';
+import type { Job } from '../../common/contract/domain.js';
+import { api, subscribe } from '../api/index.js';
+import { errorTitle } from './error-words.js';
+import { useLibraryStore } from './library.js';
+import { useUiStore } from './ui.js';
+
+const ACTIVE: ReadonlySet<Job['state']> = new Set(['queued', 'running']);
+
+export function isActive(job: Job): boolean {
+  return ACTIVE.has(job.state);
+}
+
+/** Share of the whole render done, 0…1 (0 while queued). */
+export function jobFraction(job: Job): number {
+  const progress = job.progress;
+  if (job.state === 'done') return 1;
+  if (!progress || progress.total <= 0) return 0;
+  return Math.min(1, progress.done / progress.total);
+}
+
+/** The render queue, kept live by the `queue:job` event. */
+export const useQueueStore = defineStore('queue', () => {
+  const ui = useUiStore();
+  const library = useLibraryStore();
+
+  const jobs = ref<Job[]>([]);
+
+  /** Oldest first, the order they run in. */
+  const ordered = computed(() => [...jobs.value].sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)));
+  const activeJobs = computed(() => ordered.value.filter(isActive));
+  const finishedCount = computed(() => jobs.value.length - activeJobs.value.length);
+  /** The newest job of each pair. */
+  const latestByPair = computed(() => {
+    const map = new Map<string, Job>();
+    for (const job of ordered.value) map.set(job.pairId, job);
+    return map;
+  });
+
+  async function load(): Promise<void> {
+    try {
+      jobs.value = await api.queue.list({});
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
+  /** Takes a job update; tells the person when one of theirs finishes or fails. */
+  function apply(job: Job): void {
+    const previous = jobs.value.find((j) => j.id === job.id);
+    jobs.value = previous ? jobs.value.map((j) => (j.id === job.id ? job : j)) : [...jobs.value, job];
+    if (previous?.state === job.state) return;
+    const pairName = library.pairById.get(job.pairId)?.name ?? 'The render';
+    if (job.state === 'done') {
+      void library.refresh('renders');
+      if (ui.selectedPairId === job.pairId) ui.selectRender(job.renderId);
+      ui.toast('success', 'Render finished', `${pairName} is ready.`);
+    } else if (job.state === 'failed' && job.error) {
+      ui.toast('error', errorTitle(job.error.code), job.error.message);
+    }
+  }
+
+  function listen(): () => void {
+    return subscribe('queue:job', apply);
+  }
+
+  async function enqueue(pairId: string): Promise<Job | null> {
+    try {
+      const job = await api.queue.enqueue({ pairId });
+      apply(job);
+      return job;
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
+  async function cancel(id: string): Promise<void> {
+    try {
+      await api.queue.cancel({ id });
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
+  async function clearFinished(): Promise<void> {
+    try {
+      await api.queue.clearFinished({});
+      jobs.value = jobs.value.filter(isActive);
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
+  return { jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, clearFinished };
+});

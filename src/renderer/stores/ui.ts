@@ -1,0 +1,129 @@
+import { ref } from 'vue';
+import { defineStore } from 'pinia';
+import { subscribe, type EventPayload } from '../api/index.js';
+import { describeError } from './error-words.js';
+
+export type AppCommand = EventPayload<'app:command'>['command'];
+
+export type ToastKind = 'success' | 'error' | 'info';
+export interface Toast {
+  id: number;
+  kind: ToastKind;
+  title: string;
+  message: string;
+}
+
+export type Dialog =
+  | { name: 'export'; renderId: string }
+  | { name: 'save-preset' }
+  | { name: 'rename-preset'; presetId: string }
+  | { name: 'shortcuts' };
+
+export interface Confirmation {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  /** Styles the confirming button as destructive. */
+  danger: boolean;
+}
+
+const TOAST_MS: Record<ToastKind, number> = { success: 4000, info: 4000, error: 8000 };
+
+/** What the studio is showing: the selected pair and render, the open dialog, messages to the person. */
+export const useUiStore = defineStore('ui', () => {
+  const toasts = ref<Toast[]>([]);
+  const selectedPairId = ref<string | null>(null);
+  /** The render shown in the result viewer; null shows the latest render of the selected pair. */
+  const selectedRenderId = ref<string | null>(null);
+  const dialog = ref<Dialog | null>(null);
+  const confirmation = ref<Confirmation | null>(null);
+  /** The gallery drawer on narrow windows. */
+  const sidebarOpen = ref(false);
+  /** Bumped to ask the library strip to open the native file picker (Ctrl+O, the menu, empty states). */
+  const importRequests = ref(0);
+  let nextToastId = 1;
+  let settleConfirmation: ((answer: boolean) => void) | null = null;
+
+  function toast(kind: ToastKind, title: string, message = '', timeoutMs = TOAST_MS[kind]): number {
+    const id = nextToastId++;
+    toasts.value.push({ id, kind, title, message });
+    if (toasts.value.length > 4) toasts.value.shift();
+    if (timeoutMs > 0) setTimeout(() => dismissToast(id), timeoutMs);
+    return id;
+  }
+
+  function dismissToast(id: number): void {
+    toasts.value = toasts.value.filter((t) => t.id !== id);
+  }
+
+  /** Shows any error as a toast: the title chosen by its code, the service's own message below. */
+  function showError(error: unknown): void {
+    const view = describeError(error);
+    toast('error', view.title, view.message);
+  }
+
+  function selectPair(id: string | null): void {
+    if (selectedPairId.value !== id) selectedRenderId.value = null;
+    selectedPairId.value = id;
+    sidebarOpen.value = false;
+  }
+
+  function selectRender(id: string | null): void {
+    selectedRenderId.value = id;
+  }
+
+  function requestImport(): void {
+    importRequests.value++;
+  }
+
+  function openDialog(next: Dialog): void {
+    dialog.value = next;
+  }
+
+  function closeDialog(): void {
+    dialog.value = null;
+  }
+
+  /** Asks a yes/no question in a modal; resolves false when dismissed. */
+  function confirm(question: Partial<Confirmation> & Pick<Confirmation, 'title' | 'message'>): Promise<boolean> {
+    settleConfirmation?.(false);
+    confirmation.value = { confirmLabel: 'Delete', danger: true, ...question };
+    return new Promise((resolve) => {
+      settleConfirmation = resolve;
+    });
+  }
+
+  function answerConfirmation(answer: boolean): void {
+    confirmation.value = null;
+    const settle = settleConfirmation;
+    settleConfirmation = null;
+    settle?.(answer);
+  }
+
+  /** Runs `handler` for each desktop menu command; returns the function that stops listening. */
+  function listenCommands(handler: (command: AppCommand) => void): () => void {
+    return subscribe('app:command', ({ command }) => handler(command));
+  }
+
+  /** Esc: the innermost thing closes first. Returns whether anything closed. */
+  function closeTopmost(): boolean {
+    if (confirmation.value) {
+      answerConfirmation(false);
+      return true;
+    }
+    if (dialog.value) {
+      closeDialog();
+      return true;
+    }
+    if (sidebarOpen.value) {
+      sidebarOpen.value = false;
+      return true;
+    }
+    return false;
+  }
+
+  return {
+    toasts, selectedPairId, selectedRenderId, dialog, confirmation, sidebarOpen, importRequests,
+    toast, requestImport, dismissToast, showError, selectPair, selectRender, openDialog, closeDialog, confirm, answerConfirmation, closeTopmost, listenCommands,
+  };
+});
