@@ -6,6 +6,7 @@ import { contentTypeFor } from '../media.js';
 import { createStudio, type Studio } from '../studio.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { buildMenu } from './menu.js';
+import { openPhotos } from './open-photos.js';
 import { MEDIA_SCHEME, mediaRequestToPath } from './protocol.js';
 import { applySecurityPolicy } from './security.js';
 import { createMainWindow, trustedPages } from './window.js';
@@ -58,7 +59,12 @@ async function startStudio(): Promise<Studio> {
   });
   registerIpc(ipcMain, studio.dispatch, pages);
   studio.onEvent((name, payload) => sendEvent(BrowserWindow.getAllWindows().map((w) => w.webContents), pages, name, payload));
-  Menu.setApplicationMenu(buildMenu((command) => studio.emit('app:command', { command })));
+  Menu.setApplicationMenu(
+    buildMenu((command) => {
+      if (command === 'open-photos') void openPhotos(BrowserWindow.getFocusedWindow() ?? undefined, studio.dispatch);
+      else studio.emit('app:command', { command });
+    }),
+  );
   return studio;
 }
 

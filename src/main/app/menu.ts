@@ -4,8 +4,8 @@ import type { EventPayload } from '../../common/contract/index.js';
 export type AppCommand = EventPayload<'app:command'>['command'];
 
 /**
- * The application menu. Its own commands become `app:command` events that the UI acts on (opening
- * photos uses the page's file input, which Electron shows as the native dialog); the rest are
+ * The application menu. Its own commands go to `run`: the main process opens photos with the native
+ * dialog itself, and the others become `app:command` events that the UI acts on; the rest are
  * Electron's standard roles.
  */
 export function buildMenu(run: (command: AppCommand) => void): Menu {
