@@ -456,7 +456,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the studio end to end in Chromium (web m
     const broken = join(root, 'broken-preset.json');
     await writeFile(broken, '{ "format": "atelier-preset", "version": 1, "name": "Half a pre');
     await byTestId('preset-import-input').setInputFiles(broken);
-    expect(await toast('error', 'Not a preset Atelier can use')).toMatch(/^Not a preset Atelier can use \| Not a preset file: .*JSON/);
+    expect(await toast('error', 'Not a preset Atelier can use')).toMatch(/^Not a preset Atelier can use \| Could not import "broken-preset\.json": Not a preset file: .*JSON/);
     await shot('bad-inputs');
     const presetsAfter = await byTestId('preset-select').locator('option').evaluateAll((o) => o.map((x) => x.textContent));
     expect(presetsAfter).toEqual(presetsBefore);

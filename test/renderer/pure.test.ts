@@ -1,5 +1,7 @@
 // The renderer's pure logic: error codes to words, the settings form <-> settings object, the loss
 // chart's geometry and the display formats. No DOM, no server.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AtelierError } from '../../src/common/errors.js';
 import { renderSettingsSchema, type RenderSettingsInput } from '../../src/common/settings.js';
@@ -13,6 +15,29 @@ describe('error words', () => {
   it('titles a known code and shows the service message as a sentence', () => {
     const view = describeError(new AtelierError('IN_USE', 'the image is used by "Tübingen × Starry Night"'));
     expect(view).toEqual({ code: 'IN_USE', title: 'Still in use', message: 'The image is used by "Tübingen × Starry Night".' });
+  });
+
+  it('has its own title for every code the services and transports send', () => {
+    // Every code the services, the web server and the transports write: `AtelierError('CODE'`,
+    // `code: 'CODE'`, `wireError('CODE'`, `failure('CODE'`, and the `…ErrorCode` unions of the errors.ts files.
+    const sent = new Set<string>();
+    for (const dir of ['src/main', 'src/renderer/api']) {
+      for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+        const text = readFileSync(join(dir, file), 'utf8');
+        for (const m of text.matchAll(/(?:AtelierError\(\s*|wireError\(|failure\(|code: )'([A-Z][A-Z_]+)'/g)) sent.add(m[1]!);
+        for (const union of text.matchAll(/type \w+ErrorCode =([^;]+);/g)) {
+          for (const m of union[1]!.matchAll(/'([A-Z][A-Z_]+)'/g)) sent.add(m[1]!);
+        }
+      }
+    }
+    sent.delete('INTERNAL');
+    for (const code of ['BAD_PRESET', 'NAME_TAKEN', 'NO_SETTINGS', 'RENDER_CRASHED', 'IMAGE_UNREADABLE', 'MODELS_MISSING', 'FORBIDDEN', 'NETWORK']) {
+      expect(sent).toContain(code);
+    }
+    for (const code of sent) expect(errorTitle(code), code).not.toBe(errorTitle('INTERNAL'));
+    expect(errorTitle('BAD_PRESET')).toBe('Not a preset Atelier can use');
+    expect(errorTitle('NAME_TAKEN')).toBe('That name is taken');
+    expect(errorTitle('PRESET_INVALID')).toBe(errorTitle('INTERNAL'));
   });
 
   it('falls back for unknown codes and for things that are not AtelierErrors', () => {

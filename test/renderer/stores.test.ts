@@ -157,6 +157,9 @@ describe('presets store', () => {
     expect(await presets.importFile(new Blob(['{ this is not json'], { type: 'application/json' }))).toBeNull();
     expect(ui.toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Not a preset Atelier can use' });
     expect(ui.toasts.at(-1)!.message).toMatch(/^Not a preset file/);
+    // A file the person chose is named in the message.
+    expect(await presets.importFile(new File(['{ half a pre'], 'half.json', { type: 'application/json' }))).toBeNull();
+    expect(ui.toasts.at(-1)!.message).toMatch(/^Could not import "half\.json": Not a preset file/);
   });
 });
 

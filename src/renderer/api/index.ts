@@ -1,15 +1,17 @@
 import './zod-config.js';
 import { createApi, type Api, type Subscribe } from '../../common/contract/index.js';
 import { mediaUrlFor, type MediaKind, type MediaVariant, type TransportMode } from './image-url.js';
-import { createIpcTransport } from './ipc-transport.js';
+import { createIpcTransport, type DesktopBridge } from './ipc-transport.js';
 import { createWebTransport } from './web-transport.js';
 
 /**
  * The renderer's one door to the studio: the same typed API whether the page runs in the desktop
  * window (the preload's `window.atelier` bridge over IPC) or in a browser (HTTP + Server-Sent Events).
  * Stores call `api.*` and `subscribe`; nothing else in the renderer touches a transport.
+ * The bridge is read off `globalThis` (the window in a page) so this module also loads in Node, where
+ * the store tests run it over the web transport.
  */
-const bridge = typeof window !== 'undefined' ? window.atelier : undefined;
+const bridge = (globalThis as { atelier?: DesktopBridge }).atelier;
 
 export const mode: TransportMode = bridge ? 'desktop' : 'web';
 

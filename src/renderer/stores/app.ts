@@ -16,5 +16,17 @@ export const useAppStore = defineStore('app', () => {
     info.value = await api.app.info({});
   }
 
-  return { info, version, samplesAvailable, modelsInstalled, load };
+  /**
+   * Asks again after something that changes these facts (the first render picks the engine backend).
+   * A failed refresh keeps what was known: it is a background check, not the person's action.
+   */
+  async function refresh(): Promise<void> {
+    try {
+      await load();
+    } catch {
+      // The next refresh or a reload tries again.
+    }
+  }
+
+  return { info, version, samplesAvailable, modelsInstalled, load, refresh };
 });

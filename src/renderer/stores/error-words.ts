@@ -12,36 +12,42 @@ export interface ErrorView {
   message: string;
 }
 
+/** One title per code a service or transport sends (grouped by who sends it); any other code reads as INTERNAL. */
 const TITLES: Record<string, string> = {
+  // Shared by the services.
   BAD_INPUT: 'That input was not accepted',
-  BAD_REQUEST: 'That request was not accepted',
-  BAD_SETTINGS: 'Those settings cannot be used',
-  IN_USE: 'Still in use',
   NOT_FOUND: 'Not found',
-  TOO_LARGE: 'Too large',
+  IN_USE: 'Still in use',
+  BAD_PATH: 'That file path is not allowed',
+  STORE_INVALID: 'The library file is damaged',
+  STORE_UNREADABLE: 'The library could not be read',
+  // Images.
   IMAGE_NOT_FOUND: 'Image not found',
   IMAGE_EMPTY: 'Empty file',
   IMAGE_UNREADABLE: 'Not an image Atelier can read',
   IMAGE_TOO_LARGE: 'Image too large',
   IMAGE_WRITE_FAILED: 'Could not save the image',
+  // Presets.
   BAD_PRESET: 'Not a preset Atelier can use',
-  BAD_PATH: 'That file path is not allowed',
   NAME_TAKEN: 'That name is taken',
   READ_ONLY: 'Built-in presets cannot be changed',
-  NO_SETTINGS: 'No Atelier settings in that image',
+  // Export.
   NO_ORIGINAL_SIZE: 'No original size to export at',
-  QUEUE_CLOSED: 'The render queue has stopped',
+  NO_SETTINGS: 'No Atelier settings in that image',
+  BAD_SETTINGS: 'Those settings cannot be used',
+  // Queue.
   RENDER_CRASHED: 'The render stopped unexpectedly',
+  QUEUE_CLOSED: 'The render queue has stopped',
+  // Models.
   MODELS_MISSING: 'Model weights are not installed',
   MODELS_CORRUPT: 'Model weights are damaged',
   MODELS_DOWNLOAD_FAILED: 'Model download failed',
-  STORE_INVALID: 'The library file is damaged',
-  STORE_UNREADABLE: 'The library could not be read',
-  CANCELLED: 'Cancelled',
-  DISCONNECTED: 'Lost the connection to Atelier',
-  NETWORK: 'Lost the connection to Atelier',
-  UNAUTHORIZED: 'This page is not signed in to Atelier',
+  // Web mode's server and the renderer's web transport.
+  BAD_REQUEST: 'That request was not accepted',
+  TOO_LARGE: 'Too large',
   FORBIDDEN: 'Refused by Atelier',
+  UNAUTHORIZED: 'This page is not signed in to Atelier',
+  NETWORK: 'Lost the connection to Atelier',
   INTERNAL: 'Something went wrong',
 };
 

@@ -20,7 +20,7 @@ export const useExportsStore = defineStore('exports', () => {
     try {
       const result = await api.export.render(request);
       lastExport.value = result;
-      ui.toast('success', 'Exported', `Saved to ${result.path}`);
+      // No toast: the caller shows where the file went (the export dialog's result line).
       return result;
     } catch (error) {
       ui.showError(error);

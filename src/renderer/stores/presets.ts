@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { Preset } from '../../common/contract/domain.js';
 import type { RenderSettingsInput } from '../../common/settings.js';
 import { api, subscribe } from '../api/index.js';
+import { describeError } from './error-words.js';
 import { useUiStore } from './ui.js';
 
 /** Built-in and saved presets: named settings a pair can start from. */
@@ -73,7 +74,9 @@ export const usePresetsStore = defineStore('presets', () => {
       ui.toast('success', 'Preset imported', `“${preset.name}” is in your presets.`);
       return preset;
     } catch (error) {
-      ui.showError(error);
+      // The service sees only the text; the file's name is known here, so the message names it.
+      const view = describeError(error);
+      ui.toast('error', view.title, file.name ? `Could not import "${file.name}": ${view.message}` : view.message);
       return null;
     }
   }

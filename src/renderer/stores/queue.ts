@@ -2,6 +2,7 @@ import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { Job } from '../../common/contract/domain.js';
 import { api, subscribe } from '../api/index.js';
+import { useAppStore } from './app.js';
 import { errorTitle } from './error-words.js';
 import { useLibraryStore } from './library.js';
 import { useUiStore } from './ui.js';
@@ -24,6 +25,7 @@ export function jobFraction(job: Job): number {
 export const useQueueStore = defineStore('queue', () => {
   const ui = useUiStore();
   const library = useLibraryStore();
+  const app = useAppStore();
 
   const jobs = ref<Job[]>([]);
 
@@ -54,6 +56,8 @@ export const useQueueStore = defineStore('queue', () => {
     const pairName = library.pairById.get(job.pairId)?.name ?? 'The render';
     if (job.state === 'done') {
       void library.refresh('renders');
+      // The engine picks its backend on the first render; the top bar's badge shows it from now on.
+      void app.refresh();
       if (ui.selectedPairId === job.pairId) ui.selectRender(job.renderId);
       ui.toast('success', 'Render finished', `${pairName} is ready.`);
     } else if (job.state === 'failed' && job.error) {
