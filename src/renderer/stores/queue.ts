@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { Job } from '../../common/contract/domain.js';
 import { api, subscribe } from '../api/index.js';
 import { useAppStore } from './app.js';
+import { askToNotify, notifyIfHidden } from './browser-notifications.js';
 import { errorTitle } from './error-words.js';
 import { useLibraryStore } from './library.js';
 import { useUiStore } from './ui.js';
@@ -60,8 +61,10 @@ export const useQueueStore = defineStore('queue', () => {
       void app.refresh();
       if (ui.selectedPairId === job.pairId) ui.selectRender(job.renderId);
       ui.toast('success', 'Render finished', `${pairName} is ready.`);
+      notifyIfHidden('Render finished', `${pairName} is ready.`);
     } else if (job.state === 'failed' && job.error) {
       ui.toast('error', errorTitle(job.error.code), job.error.message);
+      notifyIfHidden('Render failed', job.error.message);
     }
   }
 
@@ -70,6 +73,7 @@ export const useQueueStore = defineStore('queue', () => {
   }
 
   async function enqueue(pairId: string): Promise<Job | null> {
+    askToNotify();
     try {
       const job = await api.queue.enqueue({ pairId });
       apply(job);
