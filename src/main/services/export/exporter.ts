@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import type { EXPORT_FORMATS, Handlers, ImageAsset, Pair, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError } from '../../../common/errors.js';
 import type { RgbImage } from '../../../common/progress.js';
-import { ImageError, READABLE_FORMAT_NAMES, readImage, resizeImage } from '../images/index.js';
+import { encodeImage, ImageError, READABLE_FORMAT_NAMES, readImage, resizeImage } from '../images/index.js';
 import { safeFileName } from './file-name.js';
 import { renderJsonFromXmp, renderMetadataSchema, renderXmp } from './render-xmp.js';
 import { writeNewFile } from './write-new-file.js';
@@ -36,7 +36,7 @@ export function createExporter({ exportDir, library }: ExporterOptions): ExportS
       const pair = await library.getPair(record.pairId);
       const { image } = await readImage(await library.renderFile(record.id, 'full'));
       const sized = size === 'original' ? await toOriginalSize(image, pair, library) : image;
-      const bytes = await encode(sized, format, quality, renderXmp({ settings: record.settings, pairName: pair.name }));
+      const bytes = await encodeImage(sized, { format, quality, xmp: renderXmp({ settings: record.settings, pairName: pair.name }) });
       const file = await writeNewFile(exportDir, safeFileName(name, 'atelier-export'), EXTENSIONS[format], bytes);
       return { ...file, bytes: bytes.length };
     },
@@ -69,26 +69,6 @@ async function toOriginalSize(image: RgbImage, pair: Pair, library: ExportLibrar
   }
   const { width, height } = await library.getImage(pair.contentId);
   return width === image.width && height === image.height ? image : resizeImage(image, { width, height });
-}
-
-/**
- * The images service's encodeImage writes no metadata, and sharp can only add XMP while encoding, so
- * the encoder settings are repeated here with `withXmp`; they follow encodeImage's choices (and why).
- */
-function encode(image: RgbImage, format: ExportFormat, quality: number, xmp: string): Promise<Buffer> {
-  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).withXmp(xmp);
-  switch (format) {
-    case 'png':
-      return pipeline.png().toBuffer();
-    case 'jpeg':
-      // Full-resolution chroma: 4:2:0 would smear the saturated edges brush strokes are made of.
-      return pipeline.jpeg({ quality, chromaSubsampling: '4:4:4' }).toBuffer();
-    case 'webp':
-      return pipeline.webp({ quality }).toBuffer();
-    case 'tiff':
-      // sharp's TIFF default is lossy JPEG compression; people export TIFF to keep every pixel.
-      return pipeline.tiff({ compression: 'deflate', predictor: 'horizontal' }).toBuffer();
-  }
 }
 
 /** Text that is not JSON fails the schema like any other wrong value. */

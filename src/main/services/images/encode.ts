@@ -6,14 +6,16 @@ export interface EncodeOptions {
   format: WritableFormat;
   /** 1–100 for JPEG, WebP and AVIF; PNG and TIFF are always lossless and ignore it. */
   quality?: number;
+  /** An XMP packet to embed (exports carry their render settings this way); sharp adds it only while encoding. */
+  xmp?: string;
 }
 
 /** Long side of live progress thumbnails, matching RenderProgress.preview. */
 export const PREVIEW_LONG_SIDE = 256;
 
-/** Encodes an RGB image as a file's bytes; nothing of the input's metadata is carried over. */
-export async function encodeImage(image: RgbImage, { format, quality }: EncodeOptions): Promise<Buffer> {
-  const pipeline = rgbPipeline(image);
+/** Encodes an RGB image as a file's bytes; no metadata but the given XMP is written. */
+export async function encodeImage(image: RgbImage, { format, quality, xmp }: EncodeOptions): Promise<Buffer> {
+  const pipeline = xmp === undefined ? rgbPipeline(image) : rgbPipeline(image).withXmp(xmp);
   switch (format) {
     case 'png':
       return pipeline.png().toBuffer();
