@@ -1,4 +1,5 @@
 import type { WebServer } from '../../src/main/web/index.js';
+import { readEventStream } from '../support/server-sent-events.js';
 
 /**
  * Points the renderer's own web transport (src/renderer/api, which uses the page's `fetch` and
@@ -25,21 +26,9 @@ export function connectRendererTo(server: WebServer): () => void {
 
     private async read(url: string): Promise<void> {
       const response = await realFetch(url, { headers: auth, signal: this.controller.signal });
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          if (data) this.onmessage?.({ data });
-        }
-      }
+      await readEventStream(response, (_block, data) => {
+        if (data) this.onmessage?.({ data });
+      });
     }
 
     close(): void {

@@ -6,6 +6,7 @@ import { startWebServer, type WebServer } from '../../src/main/web/index.js';
 import { mediaUrlFor } from '../../src/renderer/api/image-url.js';
 import type { Transport } from '../../src/renderer/api/ipc-transport.js';
 import { createWebTransport, type EventStream } from '../../src/renderer/api/web-transport.js';
+import { readEventStream } from '../support/server-sent-events.js';
 import { fakeRenderer, samplePng, tempDir, tempStudio } from './support.js';
 
 /**
@@ -28,22 +29,10 @@ function nodeEventStream(headers: Record<string, string>) {
     };
     void (async () => {
       const response = await fetch(url, { headers, signal: controller.signal });
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.includes(': connected')) markOpen();
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          if (data) stream.onmessage?.({ data });
-        }
-      }
+      await readEventStream(response, (block, data) => {
+        if (block.includes(': connected')) markOpen();
+        if (data) stream.onmessage?.({ data });
+      });
     })().catch(() => undefined);
     return stream;
   };
