@@ -47,6 +47,9 @@ export const renderRecordSchema = z.object({
   losses: z.object({ initial: lossTerms, final: lossTerms }),
   width: z.number().int(),
   height: z.number().int(),
+  /** The pictures it was painted from: the content photo and each style with its blend weight (older records: none). */
+  contentId: id.nullable().optional(),
+  styles: z.array(styleRefSchema).optional(),
 });
 export type RenderRecord = z.infer<typeof renderRecordSchema>;
 
@@ -91,6 +94,8 @@ export const exportRequestSchema = z.object({
   size: z.enum(['rendered', 'original']).default('rendered'),
   /** Base name without extension; sanitized by the service. */
   name: z.string().min(1).max(200),
+  /** Also send the file's bytes back, for the browser to save (web mode, where the export folder is the server's). */
+  download: z.boolean().optional(),
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 

@@ -31,14 +31,21 @@ const EXTENSIONS: Record<ExportFormat, string> = { png: '.png', jpeg: '.jpg', we
 
 export function createExporter({ exportDir, library }: ExporterOptions): ExportService {
   return {
-    async render({ renderId, format, quality, size, name }) {
+    async render({ renderId, format, quality, size, name, download }) {
       const record = await library.getRender(renderId);
       const pair = await library.getPair(record.pairId);
       const { image } = await readImage(await library.renderFile(record.id, 'full'));
       const sized = size === 'original' ? await toOriginalSize(image, pair, library) : image;
-      const bytes = await encodeImage(sized, { format, quality, xmp: renderXmp({ settings: record.settings, pairName: pair.name }) });
+      const imageName = async (id: string) => (await Promise.resolve(library.getImage(id)).catch(() => null))?.name ?? 'a deleted image';
+      const xmp = renderXmp({
+        settings: record.settings,
+        pairName: pair.name,
+        content: record.contentId ? await imageName(record.contentId) : null,
+        styles: await Promise.all((record.styles ?? []).map(async (s) => ({ name: await imageName(s.imageId), weight: s.weight }))),
+      });
+      const bytes = await encodeImage(sized, { format, quality, xmp });
       const file = await writeNewFile(exportDir, safeFileName(name, 'atelier-export'), EXTENSIONS[format], bytes);
-      return { ...file, bytes: bytes.length };
+      return { ...file, bytes: bytes.length, ...(download && { dataBase64: bytes.toString('base64') }) };
     },
 
     async readSettings({ name, dataBase64 }) {
@@ -57,7 +64,7 @@ export function createExporter({ exportDir, library }: ExporterOptions): ExportS
         const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'metadata'}: ${i.message}`).join('; ');
         throw new AtelierError('BAD_SETTINGS', `${label} carries Atelier settings this version cannot use (${detail})`);
       }
-      return parsed.data;
+      return { settings: parsed.data.settings, pairName: parsed.data.pairName };
     },
   };
 }

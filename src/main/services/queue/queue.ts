@@ -179,7 +179,7 @@ function jobProgress(update: WorkerProgress): NonNullable<Job['progress']> {
 function newRender(pair: Pair, outcome: RenderOutcome, startedAt: Date): NewRender {
   const finishedAt = new Date();
   return {
-    pairId: pair.id, settings: pair.settings,
+    pairId: pair.id, settings: pair.settings, contentId: pair.contentId, styles: pair.styles,
     startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(),
     backend: outcome.backend, cancelled: outcome.cancelled, losses: outcome.losses,
     width: outcome.image.width, height: outcome.image.height, image: outcome.image,
