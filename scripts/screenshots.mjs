@@ -62,6 +62,9 @@ try {
 
   await byTestId('setting-size').fill('64');
   await byTestId('setting-iterations').fill('40');
+  await page.locator('[data-testid=advanced-settings] > summary').click();
+  await byTestId('setting-progress-every').fill('2');
+  await page.locator('[data-testid=advanced-settings] > summary').click();
   await page.waitForTimeout(600);
   await byTestId('render-button').click();
   await byTestId('render-progress').waitFor();

@@ -221,7 +221,7 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
     await page.setViewportSize(SMALL);
     await byTestId('compare-divider').waitFor();
     await page.waitForTimeout(300);
-    for (const selector of ['[data-testid=export-button]', '[data-testid=zoom-100]', '[data-testid=zoom-level]', '.compare .label.right', '[data-testid=style-drop]', '[data-testid=sidebar-toggle]']) {
+    for (const selector of ['[data-testid=export-button]', '[data-testid=zoom-100]', '[data-testid=zoom-level]', '.compare .label.right', '[data-testid=style-drop]', '[data-testid=import-button]', '[data-testid=sidebar-toggle]']) {
       expect(await clipped(selector), selector).toBeNull();
     }
     await page.setViewportSize(LARGE);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RENDER_PHASES } from '../progress.js';
 import { LOSS_TERMS, renderSettingsPatchSchema } from '../settings.js';
 
 /** Library ids are sha256 hex digests of the file's bytes (images) or random UUIDs (pairs, renders, jobs, presets). */
@@ -79,6 +80,8 @@ export const jobSchema = z.object({
     .nullable(),
   /** Total loss per progress event, for the chart. */
   lossHistory: z.array(z.number()),
+  /** What a running render is doing before its first progress event. */
+  phase: z.enum(RENDER_PHASES).optional(),
   renderId: id.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });

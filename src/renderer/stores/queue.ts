@@ -108,7 +108,7 @@ export const useQueueStore = defineStore('queue', () => {
     const stop = watch(
       () => jobs.value.find((j) => j.id === job.id)?.state,
       (state) => {
-        if ((!state || !isActive({ ...job, state })) && ui.confirmation === question) ui.answerConfirmation(false);
+        if ((!state || !ACTIVE.has(state)) && ui.confirmation === question) ui.answerConfirmation(false);
       },
     );
     try {

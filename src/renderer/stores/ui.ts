@@ -31,7 +31,8 @@ export interface Confirmation {
 
 export type ConfirmationAnswer = 'confirm' | 'alternative' | 'cancel';
 
-const TOAST_MS: Record<ToastKind, number> = { success: 4000, info: 4000, error: 8000 };
+// Errors stay long enough to read a sentence, not so long that they outlive the problem.
+const TOAST_MS: Record<ToastKind, number> = { success: 3500, info: 4000, error: 6000 };
 
 /** What the studio is showing: the selected pair and render, the open dialog, messages to the person. */
 export const useUiStore = defineStore('ui', () => {
@@ -50,6 +51,8 @@ export const useUiStore = defineStore('ui', () => {
 
   function toast(kind: ToastKind, title: string, message = '', timeoutMs = TOAST_MS[kind]): number {
     const id = nextToastId++;
+    // The same message again replaces the one showing instead of stacking a copy under it.
+    toasts.value = toasts.value.filter((t) => t.kind !== kind || t.title !== title || t.message !== message);
     toasts.value.push({ id, kind, title, message });
     if (toasts.value.length > 4) toasts.value.shift();
     if (timeoutMs > 0) setTimeout(() => dismissToast(id), timeoutMs);

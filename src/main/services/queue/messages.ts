@@ -1,4 +1,4 @@
-import type { RenderOutcome } from '../../../common/progress.js';
+import type { RenderOutcome, RenderPhase } from '../../../common/progress.js';
 import type { RenderRequest, RenderUpdate } from '../render/index.js';
 
 /**
@@ -12,6 +12,7 @@ export type ToWorker = { type: 'start'; request: RenderRequest } | { type: 'canc
 export type WorkerProgress = Omit<RenderUpdate, 'previewJpeg'> & { previewJpegBase64?: string };
 
 export type FromWorker =
+  | { type: 'phase'; phase: RenderPhase }
   | { type: 'progress'; update: WorkerProgress }
   | { type: 'done'; outcome: RenderOutcome }
   | { type: 'error'; error: { code: string; message: string } };

@@ -70,11 +70,18 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
   async function run(entry: Entry): Promise<void> {
     const { job } = entry;
     const startedAt = new Date();
-    const render = startRenderProcess(entry.request, (update) => {
-      job.progress = jobProgress(update);
-      job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
-      emit(job);
-    });
+    const render = startRenderProcess(
+      entry.request,
+      (update) => {
+        job.progress = jobProgress(update);
+        job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
+        emit(job);
+      },
+      (phase) => {
+        job.phase = phase;
+        emit(job);
+      },
+    );
     running = { entry, render };
     job.state = 'running';
     emit(job);

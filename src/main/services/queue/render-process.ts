@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AtelierError } from '../../../common/errors.js';
-import type { RenderOutcome } from '../../../common/progress.js';
+import type { RenderOutcome, RenderPhase } from '../../../common/progress.js';
 import type { RenderRequest } from '../render/index.js';
 import type { FromWorker, ToWorker, WorkerProgress } from './messages.js';
 
@@ -28,7 +28,11 @@ export interface RenderProcess {
 }
 
 /** Runs one render in a child process of its own, killed once it has answered. */
-export function startRenderProcess(request: RenderRequest, onProgress: (update: WorkerProgress) => void): RenderProcess {
+export function startRenderProcess(
+  request: RenderRequest,
+  onProgress: (update: WorkerProgress) => void,
+  onPhase: (phase: RenderPhase) => void = () => undefined,
+): RenderProcess {
   const child = fork(renderWorkerPath(), [], {
     serialization: 'advanced',
     // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
@@ -44,6 +48,7 @@ export function startRenderProcess(request: RenderRequest, onProgress: (update: 
     child.on('message', (message: FromWorker) => {
       if (answered) return;
       if (message.type === 'progress') onProgress(message.update);
+      else if (message.type === 'phase') onPhase(message.phase);
       else if (message.type === 'done') answer(() => resolve(message.outcome));
       else answer(() => reject(new AtelierError(message.error.code, message.error.message)));
     });

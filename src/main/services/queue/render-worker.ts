@@ -18,6 +18,7 @@ process.on('message', (message: ToWorker) => {
   }
   renderFiles(message.request, {
     signal: controller.signal,
+    onPhase: (phase) => post({ type: 'phase', phase }),
     onProgress: ({ previewJpeg, ...update }) => {
       post({ type: 'progress', update: { ...update, ...(previewJpeg && { previewJpegBase64: previewJpeg.toString('base64') }) } });
     },
