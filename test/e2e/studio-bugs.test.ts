@@ -2,7 +2,7 @@
 // real web-mode server and every real service, rendering with the real engine at a tiny size.
 // Tests share one studio and run in order (a render made by one is looked at by the next).
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -357,6 +357,22 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
     await byTestId('confirm-yes').click();
     await expect.poll(() => presetsNamed('Mine')).toBe(1);
     expect(await presetsNamed('Mine (3)')).toBe(0);
+  });
+
+  it('bug 7: a render that fails says why in the queue itself, not only in a tooltip', async () => {
+    // The painting's file vanishes from the library folder behind the studio's back.
+    const scream = oneStyle.styles[0]!.imageId;
+    const files = await readdir(join(dataDir, 'images'));
+    await rm(join(dataDir, 'images', files.find((f) => f.startsWith(scream))!));
+    await selectPair(oneStyle.name);
+    await tinySettings(2);
+    await byTestId('render-button').click();
+    const failed = page.locator('[data-testid=queue-job][data-state=failed]');
+    await failed.waitFor({ timeout: 120_000 });
+    const jobs = await call<{ state: string; error: { message: string } | null }[]>('queue:list', {});
+    const reason = jobs.find((j) => j.state === 'failed')!.error!.message;
+    expect(await failed.getByTestId('queue-job-error').innerText()).toBe(reason);
+    expect(await failed.getByTestId('queue-job-error').isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
 });
