@@ -84,6 +84,9 @@ try {
   await byTestId('export-button').click();
   await byTestId('export-dialog').waitFor();
   await shoot('09-export-dialog');
+  await byTestId('export-save').click();
+  await byTestId('export-result').waitFor();
+  await shoot('09b-export-done');
   await page.keyboard.press('Escape');
 
   await byTestId('preset-select').selectOption({ label: 'Chollet notebook' });
