@@ -27,6 +27,8 @@ const TITLES: Record<string, string> = {
   IMAGE_UNREADABLE: 'Not an image Atelier can read',
   IMAGE_TOO_LARGE: 'Image too large',
   IMAGE_WRITE_FAILED: 'Could not save the image',
+  OUTPUT_NOT_WRITABLE: 'Cannot save there',
+  FALLBACK_FAILED: 'Could not keep the file anywhere',
   // Presets.
   BAD_PRESET: 'Not a preset Atelier can use',
   NAME_TAKEN: 'That name is taken',

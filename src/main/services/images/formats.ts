@@ -44,3 +44,11 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, WritableFormat>> = {
 export function formatFromExtension(path: string): WritableFormat | undefined {
   return FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
 }
+
+// AVIF is written by libvips' HEIF saver with the AV1 codec.
+const SAVERS: Readonly<Record<WritableFormat, keyof typeof sharp.format>> = { png: 'png', jpeg: 'jpeg', webp: 'webp', tiff: 'tiff', avif: 'heif' };
+
+/** Whether this sharp build can encode `format` (a build without a saver would fail only at the end). */
+export function canWrite(format: WritableFormat): boolean {
+  return sharp.format[SAVERS[format]].output.buffer === true;
+}
