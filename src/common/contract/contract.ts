@@ -61,8 +61,12 @@ export const contract = {
     list: method(none, z.array(jobSchema)),
     enqueue: method(z.object({ pairId: id }).strict(), jobSchema),
     cancel: method(byId, ok),
-    /** Forgets finished, failed and cancelled jobs. */
+    /** Forgets finished, failed and cancelled jobs, except those holding a render the library could not store. */
     clearFinished: method(none, ok),
+    /** A finished render the library could not store (`job.unsaved`), as a PNG to save elsewhere. */
+    unsavedImage: method(byId, z.object({ fileName: z.string(), dataBase64: z.string() })),
+    /** Tries again to store an unsaved render in the library (after space was freed); the job as it now is. */
+    retryStore: method(byId, jobSchema),
   },
   export: {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */

@@ -78,6 +78,8 @@ export const jobSchema = z.object({
   lossHistory: z.array(z.number()),
   renderId: id.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** True while the job holds a finished render the library could not store (see queue.unsavedImage). */
+  unsaved: z.boolean().default(false),
 });
 export type Job = z.infer<typeof jobSchema>;
 

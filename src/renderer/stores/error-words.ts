@@ -40,6 +40,7 @@ const TITLES: Record<string, string> = {
   // Queue.
   RENDER_CRASHED: 'The render stopped unexpectedly',
   QUEUE_CLOSED: 'The render queue has stopped',
+  RENDER_NOT_STORED: 'Finished, but not stored',
   // Models.
   MODELS_MISSING: 'Model weights are not installed',
   MODELS_CORRUPT: 'Model weights are damaged',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Handlers, Job, Pair, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError, errorData } from '../../../common/errors.js';
 import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
+import { encodeImage } from '../images/index.js';
 import type { RenderRequest } from '../render/index.js';
 import type { WorkerProgress } from './messages.js';
 import { startRenderProcess, type RenderProcess } from './render-process.js';
@@ -39,6 +40,8 @@ interface Entry {
   /** Built at enqueue: the job renders the pair as it was queued, whatever edits follow. */
   request: RenderRequest;
   pair: Pair;
+  /** A finished render the library could not store (a full disk): kept here until it is stored. */
+  unsaved?: NewRender;
 }
 
 /**
@@ -82,10 +85,7 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
     try {
       const outcome = await render.result;
       if (disposed) return;
-      const record = await library.addRender(newRender(entry.pair, outcome, startedAt));
-      job.renderId = record.id;
-      job.state = outcome.cancelled ? 'cancelled' : 'done';
-      if (!outcome.cancelled) note = { title: 'Render finished', body: `${entry.pair.name}: ${record.width}×${record.height} in ${duration(record.durationMs)}` };
+      note = await store(entry, newRender(entry.pair, outcome, startedAt));
     } catch (error) {
       if (disposed) return;
       job.state = 'failed';
@@ -98,6 +98,39 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
     pump();
     // Last, so that whatever the shell does with a notification cannot hold up the queue.
     if (note) notify?.(note);
+  }
+
+  /**
+   * Hands a finished render to the library. When the library cannot take it, the job fails with
+   * RENDER_NOT_STORED but the pixels stay with the entry, for `unsavedImage` and `retryStore`.
+   */
+  async function store(entry: Entry, render: NewRender): Promise<{ title: string; body: string } | undefined> {
+    const { job } = entry;
+    try {
+      const record = await library.addRender(render);
+      delete entry.unsaved;
+      job.unsaved = false;
+      job.error = null;
+      job.renderId = record.id;
+      job.state = render.cancelled ? 'cancelled' : 'done';
+      return render.cancelled ? undefined : { title: 'Render finished', body: `${entry.pair.name}: ${record.width}×${record.height} in ${duration(record.durationMs)}` };
+    } catch (error) {
+      entry.unsaved = render;
+      job.unsaved = true;
+      job.state = 'failed';
+      job.error = {
+        code: 'RENDER_NOT_STORED',
+        message: `the render finished but the library could not store it (${errorData(error).message}). ` +
+          'It is kept until Atelier closes: save it elsewhere, or free some space and store it again, from the queue',
+      };
+      return { title: 'Render not stored', body: `${entry.pair.name}: ${job.error.message}` };
+    }
+  }
+
+  function unsavedEntry(id: string): Entry & { unsaved: NewRender } {
+    const entry = find(id);
+    if (!entry.unsaved) throw new AtelierError('NOT_FOUND', `job ${id} has no unsaved render`);
+    return entry as Entry & { unsaved: NewRender };
   }
 
   return {
@@ -128,8 +161,23 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
       return null;
     },
 
+    async unsavedImage({ id }) {
+      const entry = unsavedEntry(id);
+      const bytes = await encodeImage(entry.unsaved.image, { format: 'png' });
+      return { fileName: `${entry.pair.name} (unsaved render).png`, dataBase64: Buffer.from(bytes).toString('base64') };
+    },
+
+    async retryStore({ id }) {
+      const entry = unsavedEntry(id);
+      await store(entry, entry.unsaved);
+      emit(entry.job);
+      if (entry.unsaved) throw new AtelierError(entry.job.error!.code, entry.job.error!.message);
+      return snapshot(entry.job);
+    },
+
     async clearFinished() {
-      const unfinished = entries.filter((e) => e.job.state === 'queued' || e.job.state === 'running');
+      // A render the library could not store is not finished with: clearing must not drop its pixels.
+      const unfinished = entries.filter((e) => e.job.state === 'queued' || e.job.state === 'running' || e.unsaved);
       entries.splice(0, entries.length, ...unfinished);
       return null;
     },
@@ -154,7 +202,7 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
 function newJob(pairId: string): Job {
   return {
     id: randomUUID(), pairId, state: 'queued', queuedAt: new Date().toISOString(),
-    progress: null, lossHistory: [], renderId: null, error: null,
+    progress: null, lossHistory: [], renderId: null, error: null, unsaved: false,
   };
 }
 
