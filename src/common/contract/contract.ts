@@ -1,14 +1,23 @@
 import { z } from 'zod';
 import {
-  exportRequestSchema, id, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
+  exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
 } from './domain.js';
 
-/** One method: its single payload and its result. */
+/**
+ * The largest request body web mode reads for an ordinary call. The biggest is a preset file's text:
+ * 1,000,000 characters, at most 6 bytes each once escaped in JSON.
+ */
+export const MAX_CALL_BYTES = 8 * 1024 * 1024;
+/** The same for a call carrying a file: its base64 and room for the name and the JSON around them. */
+export const MAX_UPLOAD_CALL_BYTES = MAX_UPLOAD_BASE64_LENGTH + 64 * 1024;
+
+/** One method: its single payload, its result, and how large a request for it may be on the wire. */
 interface Method<I extends z.ZodType, O extends z.ZodType> {
   input: I;
   output: O;
+  maxBodyBytes: number;
 }
-const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Method<I, O> => ({ input, output });
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, maxBodyBytes = MAX_CALL_BYTES): Method<I, O> => ({ input, output, maxBodyBytes });
 const none = z.object({}).strict();
 const ok = z.null();
 const byId = z.object({ id }).strict();
@@ -31,7 +40,7 @@ export const contract = {
   },
   library: {
     listImages: method(none, z.array(imageAssetSchema)),
-    importImage: method(uploadSchema.strict(), z.object({ image: imageAssetSchema, duplicate: z.boolean() })),
+    importImage: method(uploadSchema.strict(), z.object({ image: imageAssetSchema, duplicate: z.boolean() }), MAX_UPLOAD_CALL_BYTES),
     /** Imports the sample photos and paintings shipped with the app (when installed). */
     importSamples: method(none, z.array(imageAssetSchema)),
     deleteImage: method(byId, ok),
@@ -72,7 +81,7 @@ export const contract = {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */
     render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number() })),
     /** Reads the settings Atelier embedded in an exported image. */
-    readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() })),
+    readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() }), MAX_UPLOAD_CALL_BYTES),
   },
 } as const;
 
@@ -105,10 +114,15 @@ export function channels(): Channel[] {
   return (Object.keys(contract) as ServiceName[]).flatMap((service) => Object.keys(contract[service]).map((m) => `${service}:${m}` as Channel));
 }
 
-export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType } | undefined {
-  const [service, name] = channel.split(':') as [string, string];
-  const methods = (contract as Record<string, Record<string, { input: z.ZodType; output: z.ZodType }>>)[service];
-  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+/**
+ * The contract's entry for a channel, or undefined for anything else. Both names are looked up as own
+ * properties: `constructor:prototype` or `__proto__:toString` must not reach what objects inherit.
+ */
+export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType; maxBodyBytes: number } | undefined {
+  const [service = '', name = ''] = channel.split(':');
+  if (!Object.hasOwn(contract, service)) return undefined;
+  const methods = contract[service as ServiceName] as Record<string, { input: z.ZodType; output: z.ZodType; maxBodyBytes: number }>;
+  return Object.hasOwn(methods, name) ? methods[name] : undefined;
 }
 
 /** A call's result on the wire: errors travel as data, never as thrown strings. */

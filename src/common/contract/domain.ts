@@ -96,5 +96,10 @@ export const exportRequestSchema = z.object({
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
+/** The largest file a person can hand over in one call (an image to import, one to read settings from). */
+export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+/** The same file as base64, the form it travels in: 4 characters per 3 bytes. */
+export const MAX_UPLOAD_BASE64_LENGTH = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
+
 /** Bytes cross the boundary as base64: the same JSON on IPC and HTTP. */
-export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) });
+export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(MAX_UPLOAD_BASE64_LENGTH) });

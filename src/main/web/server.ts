@@ -26,7 +26,7 @@ export interface WebServerOptions {
   port?: number;
   /** The secret the first request must show; a fresh random one by default. */
   token?: string;
-  /** The largest API request body; uploads travel as base64 JSON. */
+  /** Caps every call's request body below its contract limit (`maxBodyBytes` of each method); for tests. */
   maxBodyBytes?: number;
   /** Interval of the comments that keep an idle event stream open. */
   keepAliveMs?: number;
@@ -42,7 +42,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 210 * 1024 * 1024;
 const API_ROUTE = /^\/api\/([A-Za-z]+)\/([A-Za-z]+)$/;
 const MEDIA_ROUTE = /^\/media\/([^/]+)\/([^/]+)\/([^/]+)$/;
 
@@ -59,6 +58,10 @@ function statusOf(result: WireResult<unknown>): number {
 
 const wireError = (code: string, message: string): WireResult<never> => ({ ok: false, error: { code, message } });
 
+function megabytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / 1024 / 1024)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
 /**
  * Web mode: the renderer and the contract over HTTP on 127.0.0.1 only. The first visit brings the
  * token in the URL and gets an HttpOnly, SameSite=Strict cookie; every later request needs it (or a
@@ -68,20 +71,22 @@ const wireError = (code: string, message: string): WireResult<never> => ({ ok: f
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { studio, rendererDir } = options;
   const token = options.token ?? newToken();
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const streams = new Set<() => void>();
   let gate = createGate(token, 0);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, service: string, name: string): Promise<void> {
     const channel = `${service}:${name}`;
-    if (!methodSchema(channel)) return sendJson(res, 404, wireError('NOT_FOUND', `unknown call "${channel}"`));
+    const schema = methodSchema(channel);
+    if (!schema) return sendJson(res, 404, wireError('NOT_FOUND', `unknown call "${channel}"`));
     if (req.method !== 'POST') return sendJson(res, 405, wireError('BAD_REQUEST', 'calls are POST requests'));
     if (!gate.originAllowed(req)) return sendJson(res, 403, wireError('FORBIDDEN', 'cross-origin call refused'));
     // Requiring JSON keeps other sites' plain form posts out (they cannot send this type without CORS).
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
       return sendJson(res, 415, wireError('BAD_REQUEST', 'send the payload as application/json'));
     }
+    // Each call's own limit, from the contract: a 200 MB upload is allowed to importImage, not to queue:list.
+    const maxBody = Math.min(schema.maxBodyBytes, options.maxBodyBytes ?? Infinity);
     let payload: unknown;
     try {
       const body = await readBody(req, maxBody);
@@ -89,7 +94,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         res.setHeader('Connection', 'close');
-        return sendJson(res, 413, wireError('TOO_LARGE', `requests are limited to ${Math.floor(maxBody / 1024 / 1024)} MB`));
+        return sendJson(res, 413, wireError('TOO_LARGE', `${channel} requests are limited to ${megabytes(maxBody)}`));
       }
       return sendJson(res, 400, wireError('BAD_REQUEST', 'the request body is not valid JSON'));
     }
@@ -156,6 +161,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') return sendJson(res, 405, wireError('BAD_REQUEST', 'events are a GET stream'));
+      // The stream carries every job and library change: another site's page must not read it either.
+      if (!gate.originAllowed(req)) return sendJson(res, 403, wireError('FORBIDDEN', 'cross-origin event stream refused'));
       const close = openEventStream(req, res, studio.onEvent.bind(studio), keepAliveMs);
       streams.add(close);
       res.on('close', () => streams.delete(close));
