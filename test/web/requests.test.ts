@@ -116,7 +116,8 @@ describe('the event stream', () => {
     const foreign = await raw(server.port, '/api/events', { headers: { ...auth(), Origin: 'http://evil.example' } });
     expect(foreign.status).toBe(403);
     expect(JSON.parse(foreign.body.toString())).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    for (const headers of [{ Origin: `http://127.0.0.1:${server.port}` }, {}]) {
+    const origins: Record<string, string>[] = [{ Origin: `http://127.0.0.1:${server.port}` }, {}];
+    for (const headers of origins) {
       const controller = new AbortController();
       const own = await fetch(`${server.url}api/events`, { headers: { ...auth(), ...headers }, signal: controller.signal });
       expect(own.status).toBe(200);
