@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_STYLES } from '../wire.js';
 import {
   exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
 } from './domain.js';
@@ -49,7 +50,7 @@ export const contract = {
       id: id.optional(),
       name: z.string().min(1).max(200),
       contentId: id.nullable(),
-      styles: z.array(styleRefSchema).max(8),
+      styles: z.array(styleRefSchema).max(MAX_STYLES),
       settings: settingsInputSchema,
       presetId: id.nullable().default(null),
     }).strict(), pairSchema),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { LOSS_TERMS, renderSettingsPatchSchema } from '../settings.js';
+import { ID_PATTERN, MAX_STYLES } from '../wire.js';
 
 /** Library ids are sha256 hex digests of the file's bytes (images) or random UUIDs (pairs, renders, jobs, presets). */
-export const id = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a valid id');
+export const id = z.string().regex(ID_PATTERN, 'not a valid id');
 
 const lossTerms = z.object(Object.fromEntries(LOSS_TERMS.map((k) => [k, z.number()])) as Record<(typeof LOSS_TERMS)[number], z.ZodNumber>);
 
@@ -27,7 +28,7 @@ export const pairSchema = z.object({
   id,
   name: z.string().min(1).max(200),
   contentId: id.nullable(),
-  styles: z.array(styleRefSchema).max(8),
+  styles: z.array(styleRefSchema).max(MAX_STYLES),
   settings: settingsInputSchema,
   presetId: id.nullable(),
   createdAt: z.string(),

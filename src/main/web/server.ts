@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { methodSchema, type WireResult } from '../../common/contract/index.js';
+import { WEB_ROUTES } from '../../common/wire.js';
 import type { Dispatch } from '../services/dispatch/index.js';
 import { resolveInside } from '../services/library/index.js';
 import { parseMediaRequest, type MediaKind, type MediaVariant } from '../media.js';
@@ -42,8 +43,8 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const API_ROUTE = /^\/api\/([A-Za-z]+)\/([A-Za-z]+)$/;
-const MEDIA_ROUTE = /^\/media\/([^/]+)\/([^/]+)\/([^/]+)$/;
+const API_ROUTE = new RegExp(`^${WEB_ROUTES.api}/([A-Za-z]+)/([A-Za-z]+)$`);
+const MEDIA_ROUTE = new RegExp(`^${WEB_ROUTES.media}/([^/]+)/([^/]+)/([^/]+)$`);
 
 /** HTTP status for a call's result; the body is the WireResult either way, so clients read only that. */
 function statusOf(result: WireResult<unknown>): number {
@@ -152,14 +153,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.end();
       return;
     }
-    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    const isApi = url.pathname === WEB_ROUTES.api || url.pathname.startsWith(`${WEB_ROUTES.api}/`);
     if (!gate.authenticated(req)) {
       return isApi
         ? sendJson(res, 401, wireError('UNAUTHORIZED', 'open the address `npm run serve` printed, with its token'))
         : sendText(res, 401, 'Unauthorized: open the address `npm run serve` printed, with its ?token=…');
     }
 
-    if (url.pathname === '/api/events') {
+    if (url.pathname === WEB_ROUTES.events) {
       if (req.method !== 'GET') return sendJson(res, 405, wireError('BAD_REQUEST', 'events are a GET stream'));
       // The stream carries every job and library change: another site's page must not read it either.
       if (!gate.originAllowed(req)) return sendJson(res, 403, wireError('FORBIDDEN', 'cross-origin event stream refused'));
@@ -175,7 +176,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
     const media = MEDIA_ROUTE.exec(url.pathname);
     if (media) return handleMedia(req, res, media.slice(1));
-    if (url.pathname.startsWith('/media/')) return sendText(res, 404, 'Not found');
+    if (url.pathname.startsWith(`${WEB_ROUTES.media}/`)) return sendText(res, 404, 'Not found');
     return handleStatic(req, res, url.pathname);
   }
 

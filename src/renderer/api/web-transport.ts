@@ -1,4 +1,5 @@
 import type { Invoke, WireResult } from '../../common/contract/index.js';
+import { apiRoute, WEB_ROUTES } from '../../common/wire.js';
 import { createEventHub } from './event-hub.js';
 import type { Transport } from './ipc-transport.js';
 
@@ -46,7 +47,7 @@ export function createWebTransport(options: WebTransportOptions = {}): Transport
     const [service, method] = channel.split(':');
     let response: Awaited<ReturnType<Fetch>>;
     try {
-      response = await doFetch(`${base}/api/${encodeURIComponent(service ?? '')}/${encodeURIComponent(method ?? '')}`, {
+      response = await doFetch(`${base}${apiRoute(service ?? '', method ?? '')}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...options.headers },
         body: JSON.stringify(payload ?? {}),
@@ -66,7 +67,7 @@ export function createWebTransport(options: WebTransportOptions = {}): Transport
   };
 
   const subscribe = createEventHub((deliver) => {
-    const stream = openStream(`${base}/api/events`);
+    const stream = openStream(`${base}${WEB_ROUTES.events}`);
     stream.onmessage = (message) => {
       let event: { name?: unknown; payload?: unknown };
       try {
