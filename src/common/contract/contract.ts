@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
 import { MAX_STYLES } from '../wire.js';
 import {
   exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
@@ -127,4 +128,4 @@ export function methodSchema(channel: string): { input: z.ZodType; output: z.Zod
 }
 
 /** A call's result on the wire: errors travel as data, never as thrown strings. */
-export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };

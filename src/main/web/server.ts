@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { methodSchema, type WireResult } from '../../common/contract/index.js';
+import type { ErrorCode } from '../../common/errors.js';
 import { WEB_ROUTES } from '../../common/wire.js';
 import type { Dispatch } from '../services/dispatch/index.js';
 import { resolveInside } from '../services/library/index.js';
@@ -57,7 +58,7 @@ function statusOf(result: WireResult<unknown>): number {
   }
 }
 
-const wireError = (code: string, message: string): WireResult<never> => ({ ok: false, error: { code, message } });
+const wireError = (code: ErrorCode, message: string): WireResult<never> => ({ ok: false, error: { code, message } });
 
 function megabytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.floor(bytes / 1024 / 1024)} MB` : `${Math.ceil(bytes / 1024)} KB`;

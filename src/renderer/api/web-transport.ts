@@ -1,4 +1,5 @@
 import type { Invoke, WireResult } from '../../common/contract/index.js';
+import type { ErrorCode } from '../../common/errors.js';
 import { apiRoute, WEB_ROUTES } from '../../common/wire.js';
 import { createEventHub } from './event-hub.js';
 import type { Transport } from './ipc-transport.js';
@@ -24,7 +25,7 @@ export interface WebTransportOptions {
   headers?: Record<string, string>;
 }
 
-function failure(code: string, message: string): WireResult<unknown> {
+function failure(code: ErrorCode, message: string): WireResult<unknown> {
   return { ok: false, error: { code, message } };
 }
 

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../../common/errors.js';
 import type { RenderOutcome } from '../../../common/progress.js';
 import type { RenderRequest, RenderUpdate } from '../render/index.js';
 
@@ -14,4 +15,4 @@ export type WorkerProgress = Omit<RenderUpdate, 'previewJpeg'> & { previewJpegBa
 export type FromWorker =
   | { type: 'progress'; update: WorkerProgress }
   | { type: 'done'; outcome: RenderOutcome }
-  | { type: 'error'; error: { code: string; message: string } };
+  | { type: 'error'; error: { code: ErrorCode; message: string } };

@@ -171,7 +171,7 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
       const entry = unsavedEntry(id);
       await store(entry, entry.unsaved);
       emit(entry.job);
-      if (entry.unsaved) throw new AtelierError(entry.job.error!.code, entry.job.error!.message);
+      if (entry.unsaved) throw new AtelierError('RENDER_NOT_STORED', entry.job.error!.message);
       return snapshot(entry.job);
     },
 
