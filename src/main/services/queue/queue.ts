@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Handlers, Job, Pair, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError, errorData } from '../../../common/errors.js';
 import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
-import { encodeImage } from '../images/index.js';
+import { encodeImage, ImageError } from '../images/index.js';
 import type { RenderRequest } from '../render/index.js';
 import type { WorkerProgress } from './messages.js';
 import { startRenderProcess, type RenderProcess } from './render-process.js';
@@ -118,10 +118,12 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
       entry.unsaved = render;
       job.unsaved = true;
       job.state = 'failed';
+      // The library names its own internal file; the person needs only the reason.
+      const why = error instanceof ImageError && error.reason ? error.reason : errorData(error).message;
       job.error = {
         code: 'RENDER_NOT_STORED',
-        message: `the render finished but the library could not store it (${errorData(error).message}). ` +
-          'It is kept until Atelier closes: save it elsewhere, or free some space and store it again, from the queue',
+        message: `the render finished but the library could not store it: ${why}. ` +
+          'It is kept until Atelier closes: save it elsewhere with the download button in the queue, or free some space and press Retry',
       };
       return { title: 'Render not stored', body: `${entry.pair.name}: ${job.error.message}` };
     }
