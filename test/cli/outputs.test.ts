@@ -48,12 +48,12 @@ function expectRefusedEarly(run: Run, message: RegExp): void {
  * Starts a render long enough to act on, does `midway` once it is painting, then presses Ctrl-C so it
  * ends with the best image so far and saves it.
  */
-function interruptedRender(args: string[], midway: () => Promise<void>): Promise<Run> {
+function interruptedRender(args: string[], midway: () => Promise<void>, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   let started = false;
   return atelier(['render', '--content', content, '--style', style, '--size', '32', '--scales', '32', '--iterations', '5000',
     '--progress-every', '1', ...args], {
     cwd: dir,
-    env: { TMPDIR: fallbackDir },
+    env: { TMPDIR: fallbackDir, ...env },
     onStderr: (text, child) => {
       if (started || !/32px\s+2\/5000/.test(text)) return;
       started = true;
@@ -134,6 +134,23 @@ describe('when saving fails at the end', () => {
     const saved = path.join(fallbackDir, reports[0]!);
     expect(run.stderr).toContain(`Could not save "r.json": the disk is full; the report was saved instead to ${saved}`);
     expect(JSON.parse(await readFile(saved, 'utf8')).output.file).toBe(image);
+    expect(run.code).toBe(1);
+  });
+
+  it.skipIf(!canMount)('keeps the image in the temp folder when the output folder turns read-only meanwhile (needs tmpfs mounts)', async () => {
+    disk = await mountSmallDisk(256);
+    const run = await interruptedRender(['--out', path.join(disk.dir, 'x.jpg')], async () => disk!.makeReadOnly());
+    expect(run.stderr).toMatch(/Could not save "x\.jpg": the folder ".*" is not writable/);
+    await fallbackImage(run, 'jpeg');
+    expect(run.code).toBe(1);
+  });
+
+  it.skipIf(!canMount)('says so, naming every folder tried, when no fallback folder takes the image either (needs tmpfs mounts)', async () => {
+    disk = await mountSmallDisk(256);
+    const run = await interruptedRender(['--out', path.join(disk.dir, 'x.png')], async () => disk!.makeReadOnly(), { TMPDIR: disk.dir, HOME: disk.dir });
+    expect(run.stderr).toMatch(/atelier: Could not save "x\.png": the folder ".*" is not writable; no fallback folder took the file either/);
+    expect(run.stderr).toContain(`(Could not save "atelier-unsaved-x-`);
+    expect(run.stderr).toContain(`: the folder "${disk.dir}" is not writable)`);
     expect(run.code).toBe(1);
   });
 });

@@ -29,6 +29,8 @@ export interface SmallDisk {
   dir: string;
   /** Fills every free byte, so the next write of any size fails with ENOSPC. */
   fill(): Promise<void>;
+  /** Remounts it read-only, as if permissions changed under a running program: writes fail with EROFS. */
+  makeReadOnly(): void;
   dispose(): Promise<void>;
 }
 
@@ -49,6 +51,9 @@ export async function mountSmallDisk(kib: number, { readOnly = false } = {}): Pr
       } finally {
         await file.close();
       }
+    },
+    makeReadOnly() {
+      if (spawnSync('mount', ['-o', 'remount,ro', dir], { stdio: 'ignore' }).status !== 0) throw new Error(`could not remount ${dir} read-only`);
     },
     async dispose() {
       unmount(dir);

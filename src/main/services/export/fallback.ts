@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { AtelierError, errorData } from '../../../common/errors.js';
 import { safeFileName } from './file-name.js';
 import { writeNewFile, type NewFile } from './write-new-file.js';
@@ -12,12 +12,17 @@ export function fallbackBaseName(intended: string, when = new Date()): string {
   return safeFileName(`atelier-unsaved-${intended}-${stamp}`, `atelier-unsaved-${stamp}`);
 }
 
+/** The system's temp folder, then the home folder, in case the temp folder is on the disk that failed. */
+function defaultFolders(): string[] {
+  return [...new Set([tmpdir(), homedir()])];
+}
+
 /**
  * Keeps bytes that could not be saved where they were meant to go: writes them as a new file (never
- * replacing one) in the first of `folders` that takes them, the system's temp folder by default.
- * Throws AtelierError FALLBACK_FAILED naming every folder tried when none does.
+ * replacing one) in the first of `folders` that takes them. Throws AtelierError FALLBACK_FAILED naming
+ * every folder tried when none does.
  */
-export async function saveFallback(base: string, extension: string, bytes: Uint8Array, folders: readonly string[] = [tmpdir()]): Promise<NewFile> {
+export async function saveFallback(base: string, extension: string, bytes: Uint8Array, folders: readonly string[] = defaultFolders()): Promise<NewFile> {
   const failures: string[] = [];
   for (const folder of folders) {
     try {
