@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Handlers, Job, Pair, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError, errorData } from '../../../common/errors.js';
 import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
+import { safeFileName } from '../export/index.js';
 import { encodeImage, ImageError } from '../images/index.js';
 import type { RenderRequest } from '../render/index.js';
 import type { WorkerProgress } from './messages.js';
@@ -166,7 +167,7 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
     async unsavedImage({ id }) {
       const entry = unsavedEntry(id);
       const bytes = await encodeImage(entry.unsaved.image, { format: 'png' });
-      return { fileName: `${entry.pair.name} (unsaved render).png`, dataBase64: Buffer.from(bytes).toString('base64') };
+      return { fileName: `${safeFileName(`${entry.pair.name} (unsaved render)`, 'unsaved render')}.png`, dataBase64: Buffer.from(bytes).toString('base64') };
     },
 
     async retryStore({ id }) {
