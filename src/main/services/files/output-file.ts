@@ -44,8 +44,9 @@ export async function prepareOutputFile(file: string, label: string): Promise<Ou
     await rm(probe, { force: true }).catch(() => undefined);
   }
 
+  // Some file systems (network, FUSE) report no sizes at all; only a known size with nothing free counts.
   const space = await statfs(folder).catch(() => undefined);
-  if (space && space.bavail === 0) refuse(`the disk holding "${folder}" is full`);
+  if (space && space.blocks > 0 && space.bavail === 0) refuse(`the disk holding "${folder}" is full`);
   return { path, ...(createdFolder && { createdFolder }) };
 }
 
