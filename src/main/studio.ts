@@ -5,9 +5,11 @@ import { AtelierError } from '../common/errors.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
 import { createLibrary } from './services/library/index.js';
-import { verifyModels } from './services/models/index.js';
+import { createModelsService, type ModelsServiceOptions } from './services/models/models-service.js';
 import { createPresets } from './services/presets/index.js';
 import { createQueue } from './services/queue/index.js';
+import type { RenderLauncher } from './services/queue/render-process.js';
+import { checkoutResources, type ResourceLocations } from './services/resources/index.js';
 import { parseMediaRequest, type MediaKind, type MediaVariant } from './media.js';
 
 export type { MediaKind, MediaVariant } from './media.js';
@@ -17,10 +19,16 @@ type QueueNotify = NonNullable<Parameters<typeof createQueue>[0]['notify']>;
 export interface StudioOptions {
   /** Where the library, presets and exports live (the desktop app's userData folder, or --data). */
   dataDir: string;
-  /** The sample photos and paintings `library.importSamples` offers, when installed. */
-  samplesDir?: string;
-  /** Where the model weights are installed; the default is the models package's own rule. */
-  modelsDir?: string;
+  /** Manifests, shipped weights and samples (see services/resources); default: this checkout's. */
+  resources?: ResourceLocations;
+  /** A second, writable models folder for when the shipped one is read-only (the desktop app's user data). */
+  userModelsDir?: string;
+  /** Starts render processes; default: a forked Node (the desktop app passes Electron's utility process). */
+  launchRender?: RenderLauncher;
+  /** Asks the person for a folder of weights to install (the desktop app's dialog). */
+  chooseModelsFolder?: ModelsServiceOptions['chooseFolder'];
+  /** Download the weights from here instead of their public sources (a mirror, or a test server). */
+  modelSources?: ModelsServiceOptions['sources'];
   /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
   notify?: QueueNotify;
   mode: 'desktop' | 'web';
@@ -65,7 +73,9 @@ function contractMethods<S extends ServiceName>(name: S, service: Handlers[S]): 
  * the contract's handler map and its validating dispatcher, and one stream of contract events.
  */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
-  const { dataDir, samplesDir, modelsDir, notify, mode } = options;
+  const { dataDir, notify, mode } = options;
+  const resources = options.resources ?? checkoutResources();
+  const { samplesDir } = resources;
   const version = options.version ?? packageVersion();
   const listeners = new Set<StudioEventListener>();
   let backend: string | null = null;
@@ -83,11 +93,23 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const library = await createLibrary({ dataDir, samplesDir });
   const presets = await createPresets({ dataDir });
   const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
-  const queue = await createQueue({ library, notify });
+  const models = createModelsService({
+    manifestsDir: resources.manifestsDir,
+    dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
+    ...(options.chooseModelsFolder && { chooseFolder: options.chooseModelsFolder }),
+    ...(options.modelSources && { sources: options.modelSources }),
+  });
+  const queue = await createQueue({
+    library,
+    notify,
+    models: () => models.renderLocation(),
+    ...(options.launchRender && { launch: options.launchRender }),
+  });
 
   const unsubscribers = [
     library.onDidChange((payload) => emit('library:changed', payload)),
     presets.onDidChange(() => emit('presets:changed', {})),
+    models.onProgress((progress) => emit('models:progress', progress)),
     queue.onDidChangeJob((job) => emit('queue:job', job)),
     // Renders run in child processes, so the engine's backend is known here from their records only.
     queue.onDidChangeJob((job) => {
@@ -101,11 +123,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       info: async () => ({
         version,
         backend,
-        modelsInstalled: await verifyModels({ dir: modelsDir, networks: ['vgg19'] }).then(() => true, () => false),
+        modelsInstalled: await models.renderLocation().then(() => true, () => false),
         samplesAvailable: !!samplesDir && existsSync(samplesDir),
         mode,
       }),
     },
+    models: contractMethods('models', models),
     library: contractMethods('library', library),
     presets: contractMethods('presets', presets),
     queue: contractMethods('queue', queue),
