@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
 import { AtelierError } from '../common/errors.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
 import { createLibrary } from './services/library/index.js';
+import { sampleFiles } from './services/library/import-image.js';
 import { createModelsService, type ModelsServiceOptions } from './services/models/models-service.js';
 import { createPresets } from './services/presets/index.js';
 import { createQueue } from './services/queue/index.js';
@@ -124,7 +125,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         version,
         backend,
         modelsInstalled: await models.renderLocation().then(() => true, () => false),
-        samplesAvailable: !!samplesDir && existsSync(samplesDir),
+        samplesAvailable: (await sampleFiles(samplesDir)).length > 0,
         mode,
       }),
     },
