@@ -31,7 +31,7 @@ export type ModelsService = Handlers['models'] & {
 
 /** What a person reads when a render needs weights that are not there: the app's own way, not a command line. */
 export const APP_INSTALL_HINT =
-  'Open Models (in the top bar) to install them from a folder that holds them, or to download them (about 550 MB).';
+  'Open Models (in the top bar) to install them from a folder that holds them, or to download them (about 140 MB).';
 
 async function writable(dir: string): Promise<boolean> {
   // The folder may not exist yet (user data on first run): then its nearest existing parent decides.
