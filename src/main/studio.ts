@@ -20,7 +20,7 @@ type QueueNotify = NonNullable<Parameters<typeof createQueue>[0]['notify']>;
 export interface StudioOptions {
   /** Where the library, presets and exports live (the desktop app's userData folder, or --data). */
   dataDir: string;
-  /** Manifests, shipped weights and samples (see services/resources); default: this checkout's. */
+  /** Manifests, shipped weights and samples (see services/resources); default: this checkout's models, no samples. */
   resources?: ResourceLocations;
   /** A second, writable models folder for when the shipped one is read-only (the desktop app's user data). */
   userModelsDir?: string;
@@ -51,6 +51,11 @@ export interface Studio {
   dispose(): Promise<void>;
 }
 
+function checkoutModelsOnly(): ResourceLocations {
+  const { manifestsDir, modelsDir } = checkoutResources();
+  return { manifestsDir, modelsDir };
+}
+
 function packageVersion(): string {
   // src/main/studio.ts and dist/main/studio.js both sit two folders below package.json.
   const file = new URL('../../package.json', import.meta.url);
@@ -75,7 +80,7 @@ function contractMethods<S extends ServiceName>(name: S, service: Handlers[S]): 
  */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
   const { dataDir, notify, mode } = options;
-  const resources = options.resources ?? checkoutResources();
+  const resources = options.resources ?? checkoutModelsOnly();
   const { samplesDir } = resources;
   const version = options.version ?? packageVersion();
   const listeners = new Set<StudioEventListener>();

@@ -42,6 +42,7 @@ const TITLES: Record<string, string> = {
   MODELS_MISSING: 'Model weights are not installed',
   MODELS_CORRUPT: 'Model weights are damaged',
   MODELS_DOWNLOAD_FAILED: 'Model download failed',
+  MODELS_READ_ONLY: 'No models folder can be written',
   // Web mode's server and the renderer's web transport.
   BAD_REQUEST: 'That request was not accepted',
   TOO_LARGE: 'Too large',
