@@ -146,6 +146,9 @@ describe('npm run dist (Linux dir target, stand-in Electron)', () => {
     for (const path of ['dist/main/engine/backend/wasm-pthread-worker.cjs', 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js']) {
       expect(unpacked(path), path).toBe(true);
     }
+    // Only the target's binaries: packages that ship every platform's (onnxruntime-node) are trimmed.
+    const foreign = [...entries].filter((path) => /\.(dll|dylib|exe)$/.test(path) || /\/(darwin|win32)(-|\/)/.test(path));
+    expect(foreign).toEqual([]);
     // sharp loads libvips from beside its addon.
     expect(existsSync(join(`${asarPath}.unpacked`, 'node_modules/@img/sharp-libvips-linux-x64/lib'))).toBe(true);
   });
