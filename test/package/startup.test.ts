@@ -1,5 +1,6 @@
 // The desktop app's main process builds the studio before it can open a window; what it imports then is
-// start-up time. TensorFlow.js, the engine and h5wasm load in render processes, and on the first install.
+// start-up time. TensorFlow.js, the engine and h5wasm load in render processes and on the first install,
+// sharp on the first image operation.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +37,12 @@ const probe = `
   console.log(JSON.stringify(loaded));`;
 
 describe('start-up', () => {
-  it('builds the studio without loading TensorFlow.js, the engine or h5wasm', () => {
+  it('builds the studio without loading TensorFlow.js, the engine, h5wasm or sharp', () => {
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const loaded = JSON.parse(run.stdout) as string[];
     // The probe sees what it should: the studio and the services it builds are there.
     expect(loaded.some((url) => url.endsWith('/dist/main/services/library/index.js'))).toBe(true);
-    expect(loaded.filter((url) => /\/node_modules\/(@tensorflow|h5wasm)\/|\/dist\/main\/engine\//.test(url))).toEqual([]);
+    expect(loaded.filter((url) => /\/node_modules\/(@tensorflow|h5wasm|sharp|@img)\/|\/dist\/main\/engine\//.test(url))).toEqual([]);
   });
 });
