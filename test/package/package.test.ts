@@ -103,6 +103,20 @@ describe('npm run dist (Linux dir target, stand-in Electron)', () => {
     for (const asset of assets) expect(inAsar(asset), asset).toBe(true);
   });
 
+  it('holds every module the built code imports by relative path', () => {
+    const built = [...entries].filter((path) => path.startsWith('dist/') && /\.(js|cjs)$/.test(path));
+    const missing: string[] = [];
+    for (const file of built) {
+      const code = extractFile(asarPath, file).toString('utf8');
+      for (const [, specifier] of code.matchAll(/(?:from|import\(|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const target = join(file, '..', specifier!);
+        if (!inAsar(target)) missing.push(`${file} → ${specifier}`);
+      }
+    }
+    expect(built.length).toBeGreaterThan(50);
+    expect(missing).toEqual([]);
+  });
+
   it('carries every production dependency the main and render processes load, loadable from its entry file', () => {
     for (const name of Object.keys(rootPackage.dependencies).filter((dependency) => !CLI_ONLY.has(dependency))) {
       const manifest = `node_modules/${name}/package.json`;
