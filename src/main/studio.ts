@@ -28,8 +28,6 @@ export interface StudioOptions {
   launchRender?: RenderLauncher;
   /** Asks the person for a folder of weights to install (the desktop app's dialog). */
   chooseModelsFolder?: ModelsServiceOptions['chooseFolder'];
-  /** Download the weights from here instead of their public sources (a mirror, or a test server). */
-  modelSources?: ModelsServiceOptions['sources'];
   /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
   notify?: QueueNotify;
   mode: 'desktop' | 'web';
@@ -103,7 +101,6 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     manifestsDir: resources.manifestsDir,
     dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
     ...(options.chooseModelsFolder && { chooseFolder: options.chooseModelsFolder }),
-    ...(options.modelSources && { sources: options.modelSources }),
   });
   const queue = await createQueue({
     library,
@@ -163,6 +160,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       disposed = true;
       for (const unsubscribe of unsubscribers) unsubscribe();
       listeners.clear();
+      // A download in progress stops too; its staged files are removed as it unwinds.
+      await models.cancel({});
       await queue.dispose();
     },
   };
