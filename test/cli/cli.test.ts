@@ -65,9 +65,7 @@ describe('atelier render', () => {
 
   it('says how to install the weights when they are missing', async () => {
     const empty = await mkdtemp(path.join(dir, 'models-'));
-    const run = await atelier(['render', '--content', content, '--style', style, '--size', '32', '--out', path.join(dir, 'x.png')], {
-      env: { ATELIER_MODELS_DIR: empty },
-    });
+    const run = await atelier(['render', '--content', content, '--style', style, '--size', '32', '--models-dir', empty, '--out', path.join(dir, 'x.png')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/models install/);
   });

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudio, type Studio } from '../../src/main/studio.js';
 import { renderWorkerPath } from '../../src/main/services/queue/render-process.js';
+import { checkoutResources } from '../../src/main/services/resources/index.js';
 import { startWebServer, type WebServer } from '../../src/main/web/index.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
 import { tempDir } from '../web/support.js';
@@ -49,7 +50,7 @@ describe.skipIf(!ready)('the studio in Chromium', () => {
     process.env.ATELIER_BACKEND = 'wasm';
     const data = await tempDir('ui-e2e');
     cleanups.push(data.cleanup);
-    studio = await createStudio({ dataDir: join(data.dir, 'data'), samplesDir: IMAGES, mode: 'web' });
+    studio = await createStudio({ dataDir: join(data.dir, 'data'), resources: { ...checkoutResources(), samplesDir: IMAGES }, mode: 'web' });
     cleanups.push(() => studio.dispose());
     server = await startWebServer({ studio, rendererDir: RENDERER });
     cleanups.push(() => server.close());

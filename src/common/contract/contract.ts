@@ -24,6 +24,22 @@ const none = z.object({}).strict();
 const ok = z.null();
 const byId = z.object({ id }).strict();
 
+/** What the Models panel shows: each network installed and verified (where), or what is wrong. */
+const modelsStatusSchema = z.object({
+  networks: z.array(z.object({
+    network: z.enum(['vgg19', 'fast-style']),
+    installed: z.boolean(),
+    dir: z.string().nullable(),
+    problem: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })),
+  /** Where an install goes: the shipped folder when writable, else the user's; null when neither is. */
+  installDir: z.string().nullable(),
+  /** The desktop app asks for a folder with a dialog; web mode takes a typed path. */
+  canChooseFolder: z.boolean(),
+  busy: z.boolean(),
+});
+export type ModelsStatus = z.output<typeof modelsStatusSchema>;
+
 /**
  * Every call the UI can make, by service. Main (IPC), web mode (HTTP), the preload and the renderer's
  * transports are all derived from this object: channel names are `service:method`, and main and the
@@ -39,6 +55,14 @@ export const contract = {
       samplesAvailable: z.boolean(),
       mode: z.enum(['desktop', 'web']),
     })),
+  },
+  models: {
+    status: method(none, modelsStatusSchema),
+    /** Copies and checks weights from a folder laid out like shared/models; without `from` the desktop app asks. Null: the dialog was closed. */
+    installFromFolder: method(z.object({ from: z.string().min(1).max(4096).optional() }).strict(), modelsStatusSchema.nullable()),
+    /** Downloads from the manifests' sources, checking every checksum; resolves when done or cancelled. */
+    download: method(none, modelsStatusSchema),
+    cancel: method(none, ok),
   },
   library: {
     listImages: method(none, z.array(imageAssetSchema)),
@@ -106,10 +130,19 @@ export const events = {
   'queue:job': jobSchema,
   'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),
   'presets:changed': z.object({}),
+  /** An install's progress: bytes for a download, files for a copy; null where unknown. */
+  'models:progress': z.object({
+    network: z.string(),
+    step: z.enum(['download', 'file', 'convert', 'installed']),
+    file: z.string().nullable(),
+    done: z.number().nullable(),
+    total: z.number().nullable(),
+  }),
   /** Menu commands and shortcuts handled by the UI. */
   'app:command': z.object({ command: z.enum(['open-photos', 'export', 'preferences', 'help']) }),
 } as const;
 export type EventName = keyof typeof events;
+export type ModelsProgress = z.output<(typeof events)['models:progress']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 export function channels(): Channel[] {

@@ -22,7 +22,7 @@ export async function checkOutputs(out: string, report: string | undefined, log:
   if (format === undefined) {
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `cannot write the image "${basename(out)}": name it .png, .jpg, .webp, .tif or .avif`);
   }
-  if (!canWrite(format)) {
+  if (!(await canWrite(format))) {
     throw new AtelierError('OUTPUT_NOT_WRITABLE', `cannot write the image "${basename(out)}": this build cannot encode ${format.toUpperCase()}; choose .png or .jpg`);
   }
   if (report !== undefined && extname(report).toLowerCase() !== '.json') {

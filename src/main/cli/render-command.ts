@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { INITS, MODES, OPTIMIZERS, POOLINGS, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/index.js';
+import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
 import { checkOutputs, saveImage, saveReport, type Saved } from './outputs.js';
 import { collect, formatDuration, formatLoss, integer, integerList, nameList, number, numberList } from './parse.js';
@@ -33,6 +34,7 @@ interface RenderOptions {
   progressEvery?: number;
   backend: BackendChoice;
   threads?: number;
+  modelsDir?: string;
 }
 
 export function registerRenderCommand(program: Command): void {
@@ -65,6 +67,7 @@ export function registerRenderCommand(program: Command): void {
     .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--threads <n>', 'WebAssembly threads (default: all cores)', integer)
+    .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: RenderOptions) => {
       process.exitCode = await runRender(options);
     });
@@ -103,6 +106,7 @@ function toRequest(options: RenderOptions): RenderRequest {
     // Unset options are left out so the settings schema's defaults apply.
     settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as RenderSettingsInput,
     backend: options.backend,
+    ...(options.modelsDir && { models: modelsLocation({ dir: options.modelsDir }) }),
   };
 }
 

@@ -3,9 +3,9 @@ import type { RenderOutcome } from '../../../common/progress.js';
 import type { RenderRequest, RenderUpdate } from '../render/index.js';
 
 /**
- * The conversation between the queue (main process) and a render worker, over the IPC channel that
- * `child_process.fork` opens with 'advanced' serialization, so the result's pixels cross as a
- * Uint8Array, not as JSON numbers.
+ * The conversation between the queue (main process) and a render worker. Both channels (a forked Node's
+ * with 'advanced' serialization, an Electron utility process's) use structured clone, so the result's
+ * pixels cross as a Uint8Array, not as JSON numbers.
  */
 export type ToWorker = { type: 'start'; request: RenderRequest } | { type: 'cancel' };
 

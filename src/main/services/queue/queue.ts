@@ -4,9 +4,10 @@ import { AtelierError, errorData } from '../../../common/errors.js';
 import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
 import { safeFileName } from '../export/index.js';
 import { encodeImage, ImageError } from '../images/index.js';
+import type { ModelsLocation } from '../models/index.js';
 import type { RenderRequest } from '../render/index.js';
 import type { WorkerProgress } from './messages.js';
-import { startRenderProcess, type RenderProcess } from './render-process.js';
+import { forkRenderProcess, type RenderLauncher, type RenderProcess } from './render-process.js';
 
 /** A render as the queue hands it to the library to keep: the record without its id, and the pixels. */
 export type NewRender = Omit<RenderRecord, 'id'> & { image: RgbImage };
@@ -24,6 +25,10 @@ export interface QueueOptions {
   library: QueueLibrary;
   /** Told when a job is done or has failed (a desktop notification); not for cancels, the person's own act. */
   notify?: (message: { title: string; body: string }) => void;
+  /** The manifests and weights a job renders with, asked at enqueue (default: the checkout's models folder). */
+  models?: () => ModelsLocation | Promise<ModelsLocation>;
+  /** Starts a render process: a forked Node by default; the desktop app passes Electron's utility process. */
+  launch?: RenderLauncher;
 }
 
 export type QueueService = Handlers['queue'] & {
@@ -49,7 +54,7 @@ interface Entry {
  * Renders one job at a time, first in first out, each in a child process of its own (see
  * render-process.ts): the main process stays responsive, and a crashed render fails its job only.
  */
-export function createQueue({ library, notify }: QueueOptions): QueueService {
+export function createQueue({ library, notify, models, launch = forkRenderProcess }: QueueOptions): QueueService {
   const entries: Entry[] = [];
   const listeners = new Set<(job: Job) => void>();
   let running: { entry: Entry; render: RenderProcess } | undefined;
@@ -74,7 +79,7 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
   async function run(entry: Entry): Promise<void> {
     const { job } = entry;
     const startedAt = new Date();
-    const render = startRenderProcess(entry.request, (update) => {
+    const render = launch(entry.request, (update) => {
       job.progress = jobProgress(update);
       job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
       emit(job);
@@ -145,7 +150,8 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
       if (disposed) throw new AtelierError('QUEUE_CLOSED', 'the render queue has shut down');
       // A copy: the library may hand out the object it keeps and change it on the next edit.
       const pair = structuredClone(await library.getPair(pairId));
-      const entry: Entry = { pair, request: await renderRequest(library, pair), job: newJob(pairId) };
+      const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models() }) };
+      const entry: Entry = { pair, request, job: newJob(pairId) };
       entries.push(entry);
       emit(entry.job);
       pump();
