@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { checkoutResources } from '../dist/main/services/resources/index.js';
 import { createStudio } from '../dist/main/studio.js';
 import { startWebServer } from '../dist/main/web/index.js';
 
@@ -16,7 +17,7 @@ const VIEWPORTS = [{ width: 1440, height: 900 }, { width: 1024, height: 700 }];
 await rm(OUT, { recursive: true, force: true });
 await mkdir(OUT, { recursive: true });
 const data = await mkdtemp(join(tmpdir(), 'atelier-shots-'));
-const studio = await createStudio({ dataDir: join(data, 'data'), samplesDir: SAMPLES, mode: 'web' });
+const studio = await createStudio({ dataDir: join(data, 'data'), resources: { ...checkoutResources(), samplesDir: SAMPLES }, mode: 'web' });
 const server = await startWebServer({ studio, rendererDir: join(REPO, 'dist', 'renderer') });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Pair } from '../../src/common/contract/index.js';
 import { maxRenderPixels } from '../../src/main/engine/memory.js';
 import { renderWorkerPath } from '../../src/main/services/queue/render-process.js';
+import { checkoutResources } from '../../src/main/services/resources/index.js';
 import { createStudio, type Studio } from '../../src/main/studio.js';
 import { startWebServer, type WebServer } from '../../src/main/web/index.js';
 import { tempDir } from '../web/support.js';
@@ -82,7 +83,7 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
     const data = await tempDir('bugs-e2e');
     cleanups.push(data.cleanup);
     dataDir = join(data.dir, 'data');
-    studio = await createStudio({ dataDir, samplesDir: IMAGES, mode: 'web' });
+    studio = await createStudio({ dataDir, resources: { ...checkoutResources(), samplesDir: IMAGES }, mode: 'web' });
     cleanups.push(() => studio.dispose());
     server = await startWebServer({ studio, rendererDir: RENDERER });
     cleanups.push(() => server.close());
