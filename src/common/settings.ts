@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FAST_STYLES } from './instant.js';
 
 /** VGG19 convolution layers in the paper's naming, in network order. */
 export const VGG19_LAYERS = [
@@ -63,6 +64,11 @@ export const renderSettingsSchema = z
     styleBlend: z.array(z.number().nonnegative()).optional(),
     /** Emit a progress event (with preview) every this many iterations. */
     progressEvery: z.number().int().min(1).max(1000).default(10),
+    /**
+     * Set: an instant render. One pass of a pretrained feed-forward network paints the content photo
+     * at `size`, mixed with the photo by `strength` (0–100 %); of the rest only keepColors applies.
+     */
+    instant: z.object({ net: z.enum(FAST_STYLES), strength: z.number().min(0).max(100).default(100) }).strict().optional(),
   })
   .strict();
 

@@ -6,3 +6,4 @@ export { stylize } from './stylize.js';
 export type { StylizeInputs, StylizeHooks } from './stylize.js';
 export { planRender, estimateIterationBytes } from './plan.js';
 export type { RenderPlan, StagePlan } from './plan.js';
+export * from './fast-style/index.js';

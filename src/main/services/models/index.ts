@@ -6,3 +6,4 @@ export { loadVgg19Weights } from './load.js';
 export { manifestsDir, resolveModelsDir } from './locations.js';
 export { NETWORKS, readVgg19Manifest, type ConvLayerSpec, type FileEntry, type Network } from './manifest.js';
 export { verifyFiles, verifyModels, type VerifiedNetwork } from './verify.js';
+export { loadFastStyleWeights } from './fast-style.js';

@@ -1,0 +1,3 @@
+export { instantFiles, instantLooks, type InstantFilesOptions, type InstantLook, type InstantResult } from './instant-files.js';
+export { loadFastStyle } from './networks.js';
+export { contactSheet } from './contact-sheet.js';
