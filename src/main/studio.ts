@@ -4,6 +4,7 @@ import { contract, type EventName, type EventPayload, type Handlers, type Servic
 import { AtelierError } from '../common/errors.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
+import { createInstant } from './services/instant/index.js';
 import { createLibrary } from './services/library/index.js';
 import { verifyModels } from './services/models/index.js';
 import { createPresets } from './services/presets/index.js';
@@ -84,6 +85,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const presets = await createPresets({ dataDir });
   const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
   const queue = await createQueue({ library, notify });
+  const instant = createInstant({ library, ...(modelsDir && { modelsDir }) });
 
   const unsubscribers = [
     library.onDidChange((payload) => emit('library:changed', payload)),
@@ -109,6 +111,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     library: contractMethods('library', library),
     presets: contractMethods('presets', presets),
     queue: contractMethods('queue', queue),
+    instant: contractMethods('instant', instant),
     export: contractMethods('export', exporter),
   };
 

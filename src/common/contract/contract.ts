@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FAST_STYLES } from '../instant.js';
 import {
   exportRequestSchema, id, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
 } from './domain.js';
@@ -63,6 +64,13 @@ export const contract = {
     cancel: method(byId, ok),
     /** Forgets finished, failed and cancelled jobs. */
     clearFinished: method(none, ok),
+  },
+  instant: {
+    /**
+     * The photo in each of the nine instant looks, small (JPEG, long side INSTANT_PREVIEW_SIZE), in
+     * FAST_STYLES order: the studio's grid. A full-size instant render is a pair render like any other.
+     */
+    looks: method(z.object({ contentId: id }).strict(), z.array(z.object({ net: z.enum(FAST_STYLES), jpegBase64: z.string(), ms: z.number() }))),
   },
   export: {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { AtelierError } from '../../../common/errors.js';
 import type { RenderOutcome } from '../../../common/progress.js';
 import type { RenderRequest } from '../render/index.js';
-import type { FromWorker, ToWorker, WorkerProgress } from './messages.js';
+import type { FromWorker, LooksRequest, ToWorker, WorkerLook, WorkerProgress } from './messages.js';
 
 /**
  * The compiled worker. Built code (dist/, and the packaged app) finds it next to this module. Under
@@ -29,32 +29,52 @@ export interface RenderProcess {
 
 /** Runs one render in a child process of its own, killed once it has answered. */
 export function startRenderProcess(request: RenderRequest, onProgress: (update: WorkerProgress) => void): RenderProcess {
+  return startWorker({ type: 'start', request }, (message) => {
+    if (message.type === 'progress') onProgress(message.update);
+    else if (message.type === 'done') return message.outcome;
+    return undefined;
+  });
+}
+
+/** Paints the instant looks' grid in a child process of its own: the main process stays responsive. */
+export function startLooksProcess(request: LooksRequest): Omit<RenderProcess, 'result'> & { result: Promise<WorkerLook[]> } {
+  return startWorker({ type: 'looks', request }, (message) => (message.type === 'looks' ? message.looks : undefined));
+}
+
+/**
+ * Forks a worker, sends it one job, and settles with what `answer` makes of the first answering
+ * message (or the worker's error, or a crash), killing the worker then.
+ */
+function startWorker<T>(job: ToWorker, answer: (message: FromWorker) => T | undefined): { result: Promise<T>; cancel(): void; kill(): void } {
   const child = fork(renderWorkerPath(), [], {
     serialization: 'advanced',
     // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
     execArgv: [],
   });
   let answered = false;
-  const result = new Promise<RenderOutcome>((resolve, reject) => {
-    const answer = (settle: () => void) => {
+  const result = new Promise<T>((resolve, reject) => {
+    const settle = (done: () => void) => {
       answered = true;
-      settle();
+      done();
       child.kill('SIGKILL');
     };
     child.on('message', (message: FromWorker) => {
       if (answered) return;
-      if (message.type === 'progress') onProgress(message.update);
-      else if (message.type === 'done') answer(() => resolve(message.outcome));
-      else answer(() => reject(new AtelierError(message.error.code, message.error.message)));
+      if (message.type === 'error') {
+        settle(() => reject(new AtelierError(message.error.code, message.error.message)));
+        return;
+      }
+      const value = answer(message);
+      if (value !== undefined) settle(() => resolve(value));
     });
     child.on('exit', (code, signal) => {
-      if (!answered) answer(() => reject(crashed(signal ? `killed by ${signal}` : `exit code ${code}`)));
+      if (!answered) settle(() => reject(crashed(signal ? `killed by ${signal}` : `exit code ${code}`)));
     });
     child.on('error', (error) => {
-      if (!answered) answer(() => reject(crashed(error.message)));
+      if (!answered) settle(() => reject(crashed(error.message)));
     });
   });
-  send(child, { type: 'start', request });
+  send(child, job);
   return {
     result,
     cancel: () => send(child, { type: 'cancel' }),
