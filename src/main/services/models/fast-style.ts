@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { FastStyle } from '../../../common/instant.js';
-import { VARIABLE_SHAPES, variableName, type FastStyleWeights } from '../../engine/index.js';
+// The architecture table only: the engine's index would load TensorFlow.js and its backends here.
+import { VARIABLE_SHAPES, variableName } from '../../engine/fast-style/architecture.js';
+import type { FastStyleWeights } from '../../engine/index.js';
 import { ModelsCorruptError, ModelsMissingError, INSTALL_HINT, REINSTALL_HINT } from './errors.js';
 import { resolveModelsDir } from './locations.js';
 import { readFastStyleManifest } from './manifest.js';

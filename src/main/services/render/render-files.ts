@@ -42,7 +42,7 @@ export async function renderFiles(
     request.initImage ? readImage(request.initImage, { maxLongSide: size }) : undefined,
     ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
   ]);
-  const vgg = await loadVgg19(request.modelsDir);
+  const vgg = await loadVgg19(request.modelsDir, request.settings.network);
 
   // Previews are encoded off the engine's loop; chaining keeps events in order.
   let delivered = Promise.resolve();
