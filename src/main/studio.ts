@@ -82,7 +82,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   };
 
   const library = await createLibrary({ dataDir, samplesDir });
-  const presets = await createPresets({ dataDir });
+  const vgg16Installed = () => verifyModels({ dir: modelsDir, networks: ['vgg16'] }).then(() => true, () => false);
+  const presets = await createPresets({ dataDir, vgg16Installed });
   const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
   const queue = await createQueue({ library, notify });
   const instant = createInstant({ library, ...(modelsDir && { modelsDir }) });
@@ -104,6 +105,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         version,
         backend,
         modelsInstalled: await verifyModels({ dir: modelsDir, networks: ['vgg19'] }).then(() => true, () => false),
+        vgg16Installed: await vgg16Installed(),
         samplesAvailable: !!samplesDir && existsSync(samplesDir),
         mode,
       }),

@@ -26,6 +26,8 @@ export const contract = {
       /** The engine backend once a render has started it; null before. */
       backend: z.string().nullable(),
       modelsInstalled: z.boolean(),
+      /** VGG16 is optional (settings.network); the studio says how to install it. */
+      vgg16Installed: z.boolean(),
       samplesAvailable: z.boolean(),
       mode: z.enum(['desktop', 'web']),
     })),
