@@ -138,4 +138,28 @@ describe.skipIf(!existsSync(CHROMIUM))('instant styles in the studio (Chromium, 
     expect(back.settings).toMatchObject({ keepColors: true, instant: { net: 'wave', strength: 60 } });
     expect(pageErrors).toEqual([]);
   });
+
+  it('keeps the pair instant through edits, and offers VGG16 as "not installed" with how to get it', async () => {
+    // The instant pair is selected; with no style image it can still render (it needs none).
+    expect(await page.getByTestId('render-button').isEnabled()).toBe(true);
+    await page.getByTestId('setting-size').fill('512');
+    let pair: { settings: Record<string, unknown> } | undefined;
+    for (const deadline = Date.now() + 15_000; pair?.settings.size !== 512 && Date.now() < deadline;) {
+      await new Promise((next) => setTimeout(next, 200));
+      [pair] = await call<{ settings: Record<string, unknown> }[]>('library', 'listPairs', {});
+    }
+    expect(pair!.settings).toMatchObject({ size: 512, keepColors: true, instant: { net: 'wave', strength: 60 } });
+
+    const advanced = page.getByTestId('advanced-settings');
+    if (!(await advanced.evaluate((el) => (el as unknown as { open: boolean }).open))) await advanced.locator('summary').click();
+    const network = page.getByTestId('setting-network');
+    await network.scrollIntoViewIfNeeded();
+    expect(await network.getByRole('radio', { name: 'VGG19' }).isChecked()).toBe(true);
+    expect(await page.getByTestId('vgg16-missing').textContent()).toMatch(/VGG16 is not installed: npx atelier models install --only vgg16/);
+    await page.screenshot({ path: join(SHOTS, '05-network-1440.png') });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await network.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '06-network-1024.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
 });

@@ -15,7 +15,7 @@ afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
 async function chollet(vgg16Installed: boolean) {
   const presets = createPresets({ dataDir, vgg16Installed: async () => vgg16Installed });
-  const preset = (await presets.list()).find((p) => p.id === 'builtin-chollet-keras');
+  const preset = (await presets.list({})).find((p) => p.id === 'builtin-chollet-keras');
   if (!preset) throw new Error('no Chollet preset');
   return { preset, exported: JSON.parse((await presets.export({ id: preset.id })).json) as { settings: unknown } };
 }
@@ -38,6 +38,6 @@ describe('the Chollet notebook preset', () => {
 
   it('is VGG19 for a presets service that is not told', async () => {
     const presets = createPresets({ dataDir });
-    expect((await presets.list()).find((p) => p.id === 'builtin-chollet-keras')?.settings.network).toBe('vgg19');
+    expect((await presets.list({})).find((p) => p.id === 'builtin-chollet-keras')?.settings.network).toBe('vgg19');
   });
 });

@@ -34,6 +34,8 @@ export const useEditorStore = defineStore('editor', () => {
   const styles = ref<StyleDraft[]>([]);
   const form = ref<SettingsForm>(toForm({}));
   const presetId = ref<string | null>(null);
+  /** An instant pair's network and strength: not a panel field, kept through every edit and save. */
+  const instant = ref<RenderSettingsInput['instant']>();
   /** The payload last saved (or loaded), to tell whether there is anything to save. */
   const savedSnapshot = ref('');
   const saving = ref(false);
@@ -47,7 +49,7 @@ export const useEditorStore = defineStore('editor', () => {
       name: name.value.trim() || UNTITLED,
       contentId: contentId.value,
       styles: styles.value.map((s) => ({ imageId: s.imageId, weight: s.weight })),
-      settings: validation.value.settings,
+      settings: instant.value ? { ...validation.value.settings, instant: instant.value } : validation.value.settings,
       presetId: presetId.value,
     };
   });
@@ -67,7 +69,7 @@ export const useEditorStore = defineStore('editor', () => {
   const missing = computed<string | null>(() => {
     if (!pairId.value) return 'Create a pair first';
     if (form.value.mode !== 'texture' && !contentId.value) return 'Choose a content photo';
-    if (form.value.mode !== 'content' && styles.value.length === 0) return 'Add a style image';
+    if (form.value.mode !== 'content' && !instant.value && styles.value.length === 0) return 'Add a style image';
     if (!validation.value.valid) return 'Fix the highlighted settings';
     return null;
   });
@@ -85,6 +87,7 @@ export const useEditorStore = defineStore('editor', () => {
     contentId.value = pair?.contentId ?? null;
     styles.value = (pair?.styles ?? []).map((s) => ({ ...s }));
     form.value = toForm(pair?.settings);
+    instant.value = pair?.settings.instant;
     presetId.value = pair?.presetId ?? null;
     savedSnapshot.value = snapshot.value;
   }
@@ -170,11 +173,13 @@ export const useEditorStore = defineStore('editor', () => {
 
   function applySettings(settings: RenderSettingsInput): void {
     form.value = toForm(settings);
+    instant.value = settings.instant;
     presetId.value = null;
   }
 
   function resetSettings(): void {
-    applySettings({});
+    // The panel's fields go back to the defaults; an instant pair stays instant.
+    applySettings(instant.value ? { instant: instant.value } : {});
   }
 
   async function createPair(): Promise<Pair | null> {
