@@ -19,3 +19,15 @@ export const FAST_STYLE_TITLES: Record<FastStyle, string> = {
 
 /** Long side of the studio's instant preview grid, and of the CLI's contact-sheet cells. */
 export const INSTANT_PREVIEW_SIZE = 256;
+
+/**
+ * Most pixels the studio asks of a full-size instant render: well inside what one forward pass can hold
+ * on the WebAssembly backend (about 3.7 megapixels; the engine refuses more, naming the size that fits).
+ */
+export const MAX_INSTANT_PIXELS = 3_000_000;
+
+/** Long side of an instant render of a width×height photo: its own, or smaller to stay within MAX_INSTANT_PIXELS. */
+export function instantLongSide(width: number, height: number): number {
+  const long = Math.max(width, height);
+  return Math.max(16, Math.min(long, Math.floor(long * Math.sqrt(MAX_INSTANT_PIXELS / (width * height)))));
+}

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtelierError } from '../../src/common/errors.js';
+import { instantLongSide } from '../../src/common/instant.js';
 import type { RgbImage } from '../../src/common/progress.js';
 import { initBackend } from '../../src/main/engine/backend/index.js';
 import { checkInstantMemory, instantStylize, TfjsFastStyleNet, type FastStyleWeights } from '../../src/main/engine/fast-style/index.js';
@@ -116,6 +117,15 @@ describe('instantStylize', () => {
     expect(() => checkInstantMemory(12_000, 9_000, 'wasm')).toThrow(AtelierError);
     expect(() => checkInstantMemory(12_000, 9_000, 'wasm')).toThrow(/instant 12000×9000 picture needs about .* GB .* at most \d+ px/);
     expect(() => checkInstantMemory(1024, 768, 'wasm')).not.toThrow();
+  });
+
+  it('sizes the studio’s full-size render within what one pass holds', () => {
+    expect(instantLongSide(1024, 768)).toBe(1024);
+    expect(instantLongSide(4000, 3000)).toBe(2000);
+    expect(instantLongSide(3000, 4000)).toBe(2000);
+    const square = instantLongSide(2048, 2048);
+    expect(square * square).toBeLessThanOrEqual(3_000_000);
+    expect(() => checkInstantMemory(square, square, 'wasm')).not.toThrow();
   });
 });
 

@@ -1,6 +1,6 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import { FAST_STYLE_TITLES, type FastStyle } from '../../common/instant.js';
+import { FAST_STYLE_TITLES, instantLongSide, type FastStyle } from '../../common/instant.js';
 import { api } from '../api/index.js';
 import { useLibraryStore } from './library.js';
 import { useQueueStore } from './queue.js';
@@ -12,12 +12,6 @@ export interface InstantLook {
   /** A data: URL of the small JPEG preview. */
   src: string;
 }
-
-/**
- * Long side of a full-size instant render: the photo's own, up to what the wasm backend holds in one
- * pass (the engine refuses larger, with the size that fits); exports can still upscale to the original.
- */
-const MAX_INSTANT_SIZE = 2048;
 
 /**
  * The "Instant" way to start: a photo, its nine looks side by side, one picked and its strength set,
@@ -39,6 +33,7 @@ export const useInstantStore = defineStore('instant', () => {
 
   const photo = computed(() => (contentId.value ? library.imageById.get(contentId.value) ?? null : null));
   const pickedLook = computed(() => looks.value.find((look) => look.net === picked.value) ?? null);
+  const fullSize = computed(() => (photo.value ? instantLongSide(photo.value.width, photo.value.height) : null));
 
   function start(photoId: string | null = null): void {
     open.value = true;
@@ -80,7 +75,8 @@ export const useInstantStore = defineStore('instant', () => {
     const image = photo.value;
     const net = picked.value;
     if (!image || !net) return false;
-    const size = Math.max(16, Math.min(MAX_INSTANT_SIZE, Math.max(image.width, image.height)));
+    // Exports can still upscale a smaller render to the photo's original size.
+    const size = instantLongSide(image.width, image.height);
     const pair = await library.savePair({
       name: `${image.name.replace(/\.[^.]+$/, '')} · ${FAST_STYLE_TITLES[net]}`,
       contentId: image.id,
@@ -95,5 +91,5 @@ export const useInstantStore = defineStore('instant', () => {
     return (await queue.enqueue(pair.id)) !== null;
   }
 
-  return { open, contentId, photo, looks, painting, picked, pickedLook, strength, keepColors, start, close, choosePhoto, pick, renderFullSize };
+  return { open, contentId, photo, fullSize, looks, painting, picked, pickedLook, strength, keepColors, start, close, choosePhoto, pick, renderFullSize };
 });
