@@ -4,7 +4,8 @@ import { contract, type EventName, type EventPayload, type Handlers, type Servic
 import { AtelierError } from '../common/errors.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
-import { createInstant } from './services/instant/index.js';
+// The grid's service alone: the instant index would load the engine (TensorFlow.js) into the main process.
+import { createInstant } from './services/instant/looks-service.js';
 import { createLibrary } from './services/library/index.js';
 import { verifyModels } from './services/models/index.js';
 import { createPresets } from './services/presets/index.js';

@@ -10,7 +10,7 @@ import type { RgbImage } from '../../src/common/progress.js';
 import { initBackend } from '../../src/main/engine/backend/index.js';
 import { checkInstantMemory, instantStylize, TfjsFastStyleNet, type FastStyleWeights } from '../../src/main/engine/fast-style/index.js';
 import * as tf from '../../src/main/engine/tf.js';
-import { loadFastStyleWeights } from '../../src/main/services/models/index.js';
+import { loadFastStyleWeights } from '../../src/main/services/models/fast-style.js';
 import { SHARED_MODELS } from '../models/paths.js';
 import { expectNoTensorLeaks, seededRandom } from '../engine/support.js';
 

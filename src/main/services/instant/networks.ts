@@ -1,6 +1,7 @@
 import type { FastStyle } from '../../../common/instant.js';
 import { loadTfjsFastStyle, type FastStyleLoader, type FastStyleNet } from '../../engine/index.js';
-import { loadFastStyleWeights } from '../models/index.js';
+// Not through the models index, which the studio's main process imports: this pulls in the engine's tables.
+import { loadFastStyleWeights } from '../models/fast-style.js';
 
 const loaded = new Map<string, Promise<FastStyleNet>>();
 

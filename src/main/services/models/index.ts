@@ -6,4 +6,3 @@ export { loadVgg19Weights, loadVggWeights } from './load.js';
 export { manifestsDir, resolveModelsDir } from './locations.js';
 export { DEFAULT_NETWORKS, NETWORKS, readVgg19Manifest, readVggManifest, type ConvLayerSpec, type FileEntry, type Network } from './manifest.js';
 export { verifyFiles, verifyModels, type VerifiedNetwork } from './verify.js';
-export { loadFastStyleWeights } from './fast-style.js';
