@@ -149,6 +149,15 @@ describe.skipIf(!existsSync(CHROMIUM))('instant styles in the studio (Chromium, 
       [pair] = await call<{ settings: Record<string, unknown> }[]>('library', 'listPairs', {});
     }
     expect(pair!.settings).toMatchObject({ size: 512, keepColors: true, instant: { net: 'wave', strength: 60 } });
+    // The panel says what kind of pair this is, and its strength stays adjustable.
+    expect(await page.getByTestId('instant-pair-note').textContent()).toMatch(/The Great Wave, one pass of its network/);
+    await page.getByTestId('instant-pair-strength').fill('40');
+    for (const deadline = Date.now() + 15_000; (pair?.settings.instant as { strength?: number }).strength !== 40 && Date.now() < deadline;) {
+      await new Promise((next) => setTimeout(next, 200));
+      [pair] = await call<{ settings: Record<string, unknown> }[]>('library', 'listPairs', {});
+    }
+    expect(pair!.settings).toMatchObject({ instant: { net: 'wave', strength: 40 } });
+    await page.screenshot({ path: join(SHOTS, '05-instant-pair-1440.png') });
 
     const advanced = page.getByTestId('advanced-settings');
     if (!(await advanced.evaluate((el) => (el as unknown as { open: boolean }).open))) await advanced.locator('summary').click();
@@ -156,10 +165,10 @@ describe.skipIf(!existsSync(CHROMIUM))('instant styles in the studio (Chromium, 
     await network.scrollIntoViewIfNeeded();
     expect(await network.getByRole('radio', { name: 'VGG19' }).isChecked()).toBe(true);
     expect(await page.getByTestId('vgg16-missing').textContent()).toMatch(/VGG16 is not installed: npx atelier models install --only vgg16/);
-    await page.screenshot({ path: join(SHOTS, '05-network-1440.png') });
+    await page.screenshot({ path: join(SHOTS, '06-network-1440.png') });
     await page.setViewportSize({ width: 1024, height: 700 });
     await network.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SHOTS, '06-network-1024.png') });
+    await page.screenshot({ path: join(SHOTS, '07-network-1024.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 });

@@ -87,7 +87,8 @@ export const useEditorStore = defineStore('editor', () => {
     contentId.value = pair?.contentId ?? null;
     styles.value = (pair?.styles ?? []).map((s) => ({ ...s }));
     form.value = toForm(pair?.settings);
-    instant.value = pair?.settings.instant;
+    // A copy: the panel's strength slider edits it, and the library's pair must change only when saved.
+    instant.value = pair?.settings.instant && { ...pair.settings.instant };
     presetId.value = pair?.presetId ?? null;
     savedSnapshot.value = snapshot.value;
   }
@@ -173,7 +174,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   function applySettings(settings: RenderSettingsInput): void {
     form.value = toForm(settings);
-    instant.value = settings.instant;
+    instant.value = settings.instant && { ...settings.instant };
     presetId.value = null;
   }
 
@@ -208,7 +209,7 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   return {
-    pairId, name, contentId, styles, form, presetId, savedSnapshot, saving,
+    pairId, name, contentId, styles, form, instant, presetId, savedSnapshot, saving,
     validation, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
     load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleWeight, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
   };
