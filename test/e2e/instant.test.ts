@@ -125,6 +125,12 @@ describe.skipIf(!existsSync(CHROMIUM))('instant styles in the studio (Chromium, 
     await page.getByTestId('instant-dialog').waitFor({ state: 'detached' });
     await waitInPage(`document.querySelector('[data-testid="queue-job"]')?.dataset.state === 'done'`, 120_000);
     await page.screenshot({ path: join(SHOTS, '04-rendered-1440.png') });
+    // Its details say what it is, without the optimization's losses it never had.
+    await page.getByTestId('details-toggle').click();
+    expect(await page.getByTestId('render-instant').textContent()).toMatch(/Instant style\s*The Great Wave at 60%/);
+    expect(await page.getByTestId('render-details').getByRole('heading', { name: 'Losses' }).count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, '04b-details-1440.png') });
+    await page.getByTestId('details-toggle').click();
 
     const [render] = await call<{ id: string; width: number; height: number; settings: Record<string, unknown> }[]>('library', 'listRenders', {});
     expect(render).toMatchObject({ width: 1024, height: 768, settings: { size: 1024, keepColors: true, instant: { net: 'wave', strength: 60 } } });
