@@ -13,10 +13,10 @@ const style = path.resolve(root, '../shared/images/style/starry_night.jpg');
 const SHARED_MODELS = path.resolve(root, '../shared/models');
 let dir: string;
 
-function atelier(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
+function atelier(args: string[], modelsDir = SHARED_MODELS): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/atelier.js'), ...args], {
-      env: { ...process.env, ATELIER_MODELS_DIR: SHARED_MODELS, ATELIER_BACKEND: 'wasm', ...env },
+    const child = spawn(process.execPath, [path.join(root, 'bin/atelier.js'), ...args, '--models-dir', modelsDir], {
+      env: { ...process.env, ATELIER_BACKEND: 'wasm' },
       cwd: dir,
     });
     let stderr = '';
@@ -62,7 +62,7 @@ describe('atelier instant', () => {
   });
 
   it('says how to install a missing network, and refuses a strength out of range', async () => {
-    const missing = await atelier(['instant', '--net', 'scream', '--content', content, '--out', path.join(dir, 'x.png')], { ATELIER_MODELS_DIR: path.join(dir, 'none') });
+    const missing = await atelier(['instant', '--net', 'scream', '--content', content, '--out', path.join(dir, 'x.png')], path.join(dir, 'none'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/fast-style network "scream" not installed in .*`npm run models:install`/);
     const strong = await atelier(['instant', '--net', 'scream', '--content', content, '--strength', '150', '--out', path.join(dir, 'y.png')]);

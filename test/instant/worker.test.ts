@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_STYLES } from '../../src/common/instant.js';
 import { renderWorkerPath, startLooksProcess, startRenderProcess } from '../../src/main/services/queue/render-process.js';
 import { SHARED_MODELS } from '../models/paths.js';
+import { checkoutResources } from '../../src/main/services/resources/index.js';
+
+const MANIFESTS = checkoutResources().manifestsDir;
 
 const TUBINGEN = fileURLToPath(new URL('../../../shared/images/content/tubingen.jpg', import.meta.url));
 let backendBefore: string | undefined;
@@ -27,7 +30,7 @@ describe('the render worker', () => {
   it('runs an instant render as a render: the picture at the asked size, no losses, no progress events', async () => {
     const updates: unknown[] = [];
     const render = startRenderProcess(
-      { content: TUBINGEN, styles: [], settings: { size: 64, keepColors: true, instant: { net: 'wave', strength: 80 } }, modelsDir: SHARED_MODELS },
+      { content: TUBINGEN, styles: [], settings: { size: 64, keepColors: true, instant: { net: 'wave', strength: 80 } }, models: { dir: SHARED_MODELS, manifestsDir: MANIFESTS } },
       (update) => updates.push(update),
     );
     const outcome = await render.result;
@@ -41,14 +44,14 @@ describe('the render worker', () => {
 
   it('answers a missing network with the install message', async () => {
     const render = startRenderProcess(
-      { content: TUBINGEN, styles: [], settings: { size: 64, instant: { net: 'wave' } }, modelsDir: path.join(path.dirname(TUBINGEN), 'no-models') },
+      { content: TUBINGEN, styles: [], settings: { size: 64, instant: { net: 'wave' } }, models: { dir: path.join(path.dirname(TUBINGEN), 'no-models'), manifestsDir: MANIFESTS } },
       () => undefined,
     );
     await expect(render.result).rejects.toMatchObject({ code: 'MODELS_MISSING', message: expect.stringMatching(/not installed .*models:install/) });
   });
 
   it('paints the nine looks of the grid, in order, as JPEG pictures', async () => {
-    const looks = await startLooksProcess({ content: TUBINGEN, size: 48, modelsDir: SHARED_MODELS }).result;
+    const looks = await startLooksProcess({ content: TUBINGEN, size: 48, models: { dir: SHARED_MODELS, manifestsDir: MANIFESTS } }).result;
     expect(looks.map((look) => look.net)).toEqual([...FAST_STYLES]);
     for (const look of looks) {
       const meta = await sharp(Buffer.from(look.jpegBase64, 'base64')).metadata();

@@ -17,6 +17,9 @@ import {
   ModelsCorruptError, ModelsMissingError, convertKerasH5, installModels, readLayersModelWeights, readVggManifest, verifyModels, type ConvLayerSpec,
 } from '../../src/main/services/models/index.js';
 import { randomVggWeights } from '../engine/support.js';
+import { checkoutResources } from '../../src/main/services/resources/index.js';
+
+const MANIFESTS = checkoutResources().manifestsDir;
 
 let temp: string;
 // Importing the engine registers the wasm backend; the weight reader's tensors need it started too.
@@ -30,7 +33,7 @@ afterEach(() => rm(temp, { recursive: true, force: true }));
 
 /** The manifest's thirteen layers with two channels each (three in): the real names, small shapes. */
 async function smallLayers(): Promise<ConvLayerSpec[]> {
-  return (await readVggManifest('vgg16')).layers.map((layer, i) => ({ ...layer, kernelShape: [3, 3, i === 0 ? 3 : 2, 2], biasShape: [2] }));
+  return (await readVggManifest(MANIFESTS, 'vgg16')).layers.map((layer, i) => ({ ...layer, kernelShape: [3, 3, i === 0 ? 3 : 2, 2], biasShape: [2] }));
 }
 
 const valuesFor = (length: number, seed: number) => Float32Array.from({ length }, (_, i) => (seed * 100 + i) / 32 - 3);
@@ -52,7 +55,7 @@ async function writeKerasH5(path: string, layers: readonly ConvLayerSpec[]): Pro
 
 describe('the VGG16 manifest', () => {
   test('lists the thirteen convolutions of configuration D and the Keras file with its published md5', async () => {
-    const manifest = await readVggManifest('vgg16');
+    const manifest = await readVggManifest(MANIFESTS, 'vgg16');
     expect(manifest.layers.map((layer) => layer.name)).toEqual([...VGG16_LAYERS]);
     expect(manifest.layers.map((layer) => layer.kerasName).at(-1)).toBe('block5_conv3');
     expect(manifest.parameters).toBe(14_714_688);

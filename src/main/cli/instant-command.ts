@@ -1,8 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FAST_STYLES, INSTANT_PREVIEW_SIZE, type FastStyle } from '../../common/instant.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/index.js';
-import { writeImage } from '../services/images/index.js';
 import { contactSheet, instantFiles, instantLooks } from '../services/instant/index.js';
+import { modelsLocation } from '../services/models/index.js';
+import { checkOutputs, saveImage } from './outputs.js';
 import { formatDuration, integer, number } from './parse.js';
 
 interface InstantOptions {
@@ -13,6 +14,7 @@ interface InstantOptions {
   size?: number;
   keepColors?: boolean;
   backend: BackendChoice;
+  modelsDir?: string;
 }
 
 function strength(value: string): number {
@@ -33,21 +35,33 @@ export function registerInstantCommand(program: Command): void {
     .option('--size <px>', `long side in pixels (default 512; ${INSTANT_PREVIEW_SIZE} per picture with --net all)`, integer)
     .option('--keep-colors', 'keep the colours of the photo')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: InstantOptions) => {
       const started = Date.now();
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const outputs = await checkOutputs(options.out, undefined, log);
+      const models = options.modelsDir ? { models: modelsLocation({ dir: options.modelsDir }) } : {};
+      const saved = async (image: Parameters<typeof saveImage>[1]) => {
+        const where = await saveImage(outputs.image, image);
+        if ('failure' in where) {
+          log(`atelier: ${where.failure}; the image was saved instead to ${where.path}`);
+          process.exitCode = 1;
+        }
+        return where.path;
+      };
       if (options.net === 'all') {
         const looks = await instantLooks(options.content, {
-          size: options.size ?? INSTANT_PREVIEW_SIZE, strength: options.strength, keepColors: !!options.keepColors, backend: options.backend,
+          size: options.size ?? INSTANT_PREVIEW_SIZE, strength: options.strength, keepColors: !!options.keepColors, backend: options.backend, ...models,
           onLook: (look) => process.stderr.write(`${look.net}: ${Math.round(look.ms)} ms\n`),
         });
         const sheet = await contactSheet(looks);
-        await writeImage(options.out, sheet);
-        process.stderr.write(`done: ${options.out} (${sheet.width}×${sheet.height}, nine looks) in ${formatDuration(Date.now() - started)}\n`);
+        const path = await saved(sheet);
+        process.stderr.write(`done: ${path} (${sheet.width}×${sheet.height}, nine looks) in ${formatDuration(Date.now() - started)}\n`);
         return;
       }
       const settings = { ...(options.size !== undefined && { size: options.size }), keepColors: !!options.keepColors, instant: { net: options.net, strength: options.strength } };
-      const result = await instantFiles(options.content, settings, { backend: options.backend });
-      await writeImage(options.out, result.image);
-      process.stderr.write(`done: ${options.out} (${result.image.width}×${result.image.height}, ${options.net} at ${options.strength}%) in ${formatDuration(Date.now() - started)} on ${result.executor}\n`);
+      const result = await instantFiles(options.content, settings, { backend: options.backend, ...models });
+      const path = await saved(result.image);
+      process.stderr.write(`done: ${path} (${result.image.width}×${result.image.height}, ${options.net} at ${options.strength}%) in ${formatDuration(Date.now() - started)} on ${result.executor}\n`);
     });
 }

@@ -4,12 +4,13 @@ import { AtelierError } from '../../../common/errors.js';
 import { renderSettingsSchema, type RenderSettingsInput } from '../../../common/settings.js';
 import { initBackend, instantStylize, type BackendChoice, type BackendInfo, type FastStyleLoader } from '../../engine/index.js';
 import { readImage } from '../images/index.js';
+import type { ModelsLocation } from '../models/locations.js';
 import { loadFastStyle } from './networks.js';
 
 export interface InstantFilesOptions {
   backend?: BackendChoice;
-  /** Where the installed weights are (default: the models folder the installer uses). */
-  modelsDir?: string;
+  /** Where the manifests and installed weights are (default: the checkout's models folder). */
+  models?: Partial<ModelsLocation>;
   /** The executor; TensorFlow.js on the engine's backend by default. */
   loader?: FastStyleLoader;
 }

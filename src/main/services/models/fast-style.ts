@@ -6,7 +6,7 @@ import type { FastStyle } from '../../../common/instant.js';
 import { VARIABLE_SHAPES, variableName } from '../../engine/fast-style/architecture.js';
 import type { FastStyleWeights } from '../../engine/index.js';
 import { ModelsCorruptError, ModelsMissingError, INSTALL_HINT, REINSTALL_HINT } from './errors.js';
-import { resolveModelsDir } from './locations.js';
+import { modelsLocation, type ModelsLocation } from './locations.js';
 import { readFastStyleManifest } from './manifest.js';
 import { sameShape } from './shapes.js';
 import { verifyFiles } from './verify.js';
@@ -19,10 +19,11 @@ const checkpointManifest = z.record(z.string(), z.object({ filename: z.string().
  * its 48 variables in checkpoint order. A missing network raises MODELS_MISSING with the install
  * commands; a changed or malformed one MODELS_CORRUPT, naming the file.
  */
-export async function loadFastStyleWeights(name: FastStyle, modelsDir?: string): Promise<FastStyleWeights> {
-  const entry = (await readFastStyleManifest()).networks.find((network) => network.name === name);
+export async function loadFastStyleWeights(name: FastStyle, where: string | Partial<ModelsLocation> = {}): Promise<FastStyleWeights> {
+  const location = modelsLocation(typeof where === 'string' ? { dir: where } : where);
+  const entry = (await readFastStyleManifest(location.manifestsDir)).networks.find((network) => network.name === name);
   if (!entry) throw new ModelsMissingError(`no fast-style network "${name}" in the manifest. ${INSTALL_HINT}`, [name]);
-  const dir = join(resolveModelsDir(modelsDir), 'fast-style', name);
+  const dir = join(location.dir, 'fast-style', name);
   await verifyFiles(dir, entry.files, `fast-style network "${name}"`);
 
   const manifestPath = join(dir, 'manifest.json');

@@ -4,9 +4,17 @@ import { hashFile } from './checksum.js';
 import { convertKerasH5 } from './convert.js';
 import { downloadFile, type DownloadProgress } from './download.js';
 import { ModelsCorruptError, ModelsMissingError } from './errors.js';
-import { resolveModelsDir } from './locations.js';
+import { modelsLocation } from './locations.js';
 import type { VggNetwork } from '../../../common/networks.js';
-import { DEFAULT_NETWORKS, readFastStyleManifest, readVggManifest, type FileEntry, type Network } from './manifest.js';
+import {
+  DEFAULT_NETWORKS,
+  readFastStyleManifest,
+  readVggManifest,
+  type FastStyleManifest,
+  type FileEntry,
+  type Network,
+  type VggManifest,
+} from './manifest.js';
 import { removeReceipt, writeReceipt } from './receipt.js';
 import { installStaged } from './staging.js';
 
@@ -22,8 +30,10 @@ export type InstallProgress = { network: string } & InstallStep;
 export interface InstallOptions {
   /** A folder laid out like shared/models (vgg19/, fast-style/<name>/); without it, files are downloaded. */
   from?: string;
-  /** The models folder to install into; defaults as in resolveModelsDir. */
+  /** The models folder to install into; defaults to the checkout's (see modelsLocation). */
   to?: string;
+  /** Where the manifests are; defaults to the checkout's. */
+  manifestsDir?: string;
   networks?: readonly Network[];
   /**
    * Download from here instead of the manifests' URLs (a mirror, or a test server): the .h5 file's
@@ -31,6 +41,8 @@ export interface InstallOptions {
    */
   sources?: Partial<Record<Network, string>>;
   onProgress?: (event: InstallProgress) => void;
+  /** Stops between files and mid-download; the install then rejects with the signal's reason and changes nothing. */
+  signal?: AbortSignal;
 }
 
 export interface InstalledNetwork {
@@ -64,10 +76,10 @@ function copyFrom(sourceDir: string): FetchFile {
   };
 }
 
-function downloadFrom(baseUrl: string): FetchFile {
+function downloadFrom(baseUrl: string, signal?: AbortSignal): FetchFile {
   return async (entry, stagedPath) => {
     const url = new URL(entry.path, baseUrl).href;
-    await downloadFile(url, stagedPath, { algorithm: 'sha256', value: entry.sha256 });
+    await downloadFile(url, stagedPath, { algorithm: 'sha256', value: entry.sha256 }, undefined, signal);
     return url;
   };
 }
@@ -79,8 +91,10 @@ async function stageFiles(
   fetchFile: FetchFile,
   network: string,
   report: Report,
+  signal?: AbortSignal,
 ): Promise<string[]> {
   for (const [i, entry] of files.entries()) {
+    signal?.throwIfAborted();
     const staged = join(staging, entry.path);
     const origin = await fetchFile(entry, staged);
     const actual = await hashFile(staged);
@@ -108,13 +122,18 @@ async function removeOtherShards(dir: string, keep: readonly FileEntry[]): Promi
  * else converted from the Keras weights file, taken from `from` when it holds the file (VGG16 from a
  * Keras cache) or downloaded; either way the file must match its published hash first.
  */
-async function installVgg(network: VggNetwork, modelsDir: string, options: InstallOptions, report: Report): Promise<InstalledNetwork> {
-  const manifest = await readVggManifest(network);
+async function installVgg(
+  network: VggNetwork,
+  modelsDir: string,
+  manifest: VggManifest,
+  options: InstallOptions,
+  report: Report,
+): Promise<InstalledNetwork> {
   const dir = join(modelsDir, network);
   let files: readonly FileEntry[] = manifest.files;
   if (options.from && manifest.files.length > 0) {
     const fetchFile = copyFrom(join(options.from, network));
-    await installStaged(dir, (staging) => stageFiles(staging, manifest.files, fetchFile, network, report));
+    await installStaged(dir, (staging) => stageFiles(staging, manifest.files, fetchFile, network, report, options.signal));
     await removeReceipt(dir);
   } else {
     const { file, hash } = manifest.source;
@@ -130,7 +149,7 @@ async function installVgg(network: VggNetwork, modelsDir: string, options: Insta
           throw new ModelsCorruptError(`${local} failed its check: expected ${hash.algorithm} ${hash.value}, got ${actual}. Nothing was installed for ${network}.`, local);
         }
       } else {
-        await downloadFile(source, h5, hash, (progress) => report({ step: 'download', file, ...progress }));
+        await downloadFile(source, h5, hash, (progress) => report({ step: 'download', file, ...progress }), options.signal);
       }
       report({ step: 'convert', file });
       converted = await convertKerasH5(h5, staging, manifest.layers);
@@ -147,10 +166,10 @@ async function installVgg(network: VggNetwork, modelsDir: string, options: Insta
 
 async function installFastStyle(
   modelsDir: string,
+  manifest: FastStyleManifest,
   options: InstallOptions,
   reportFor: (network: string) => Report,
 ): Promise<InstalledNetwork[]> {
-  const manifest = await readFastStyleManifest();
   const source = options.sources?.['fast-style'] ?? manifest.source.baseUrl;
   const baseUrl = source.endsWith('/') ? source : `${source}/`;
   const installed: InstalledNetwork[] = [];
@@ -159,8 +178,8 @@ async function installFastStyle(
     const dir = join(modelsDir, 'fast-style', name);
     const fetchFile = options.from
       ? copyFrom(join(options.from, 'fast-style', name))
-      : downloadFrom(new URL(`${name}/`, baseUrl).href);
-    await installStaged(dir, (staging) => stageFiles(staging, files, fetchFile, network, reportFor(network)));
+      : downloadFrom(new URL(`${name}/`, baseUrl).href, options.signal);
+    await installStaged(dir, (staging) => stageFiles(staging, files, fetchFile, network, reportFor(network), options.signal));
     reportFor(network)({ step: 'installed', dir, files: files.length });
     installed.push({ network, dir, files });
   }
@@ -172,12 +191,17 @@ async function installFastStyle(
  * without one, from their public sources (VGG19 as the Keras .h5, converted to the app's format).
  */
 export async function installModels(options: InstallOptions = {}): Promise<InstalledNetwork[]> {
-  const modelsDir = resolveModelsDir(options.to);
+  const { dir: modelsDir, manifestsDir } = modelsLocation({ dir: options.to, manifestsDir: options.manifestsDir });
   const networks = options.networks ?? DEFAULT_NETWORKS;
   const reportFor = (network: string): Report => (step) => options.onProgress?.({ network, ...step });
   const installed: InstalledNetwork[] = [];
-  if (networks.includes('vgg19')) installed.push(await installVgg('vgg19', modelsDir, options, reportFor('vgg19')));
-  if (networks.includes('fast-style')) installed.push(...(await installFastStyle(modelsDir, options, reportFor)));
-  if (networks.includes('vgg16')) installed.push(await installVgg('vgg16', modelsDir, options, reportFor('vgg16')));
+  for (const network of ['vgg19', 'fast-style', 'vgg16'] as const) {
+    if (!networks.includes(network)) continue;
+    if (network === 'fast-style') {
+      installed.push(...(await installFastStyle(modelsDir, await readFastStyleManifest(manifestsDir), options, reportFor)));
+    } else {
+      installed.push(await installVgg(network, modelsDir, await readVggManifest(manifestsDir, network), options, reportFor(network)));
+    }
+  }
   return installed;
 }

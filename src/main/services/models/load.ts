@@ -2,17 +2,19 @@ import { join } from 'node:path';
 import { NETWORK_LAYERS, type VggNetwork } from '../../../common/networks.js';
 import type { Vgg19Weights, VggWeights } from '../../engine/index.js';
 import { readLayersModelWeights } from './layers-model.js';
-import { resolveModelsDir } from './locations.js';
+import { modelsLocation, type ModelsLocation } from './locations.js';
 import { readVggManifest } from './manifest.js';
 import { verifyVgg } from './verify.js';
 
 /**
- * Verifies and loads a VGG network's convolution weights from `<modelsDir>/<network>` (modelsDir
- * defaults as in resolveModelsDir), keyed by the paper's layer names: every layer of its table.
+ * Verifies and loads a VGG network's convolution weights from `<models dir>/<network>`, keyed by the paper's
+ * layer names: every layer of its table. A string is the models folder with the checkout's manifests; missing
+ * parts default as in modelsLocation.
  */
-export async function loadVggWeights(network: VggNetwork, modelsDir?: string): Promise<VggWeights> {
-  const dir = join(resolveModelsDir(modelsDir), network);
-  const manifest = await readVggManifest(network);
+export async function loadVggWeights(network: VggNetwork, where: string | Partial<ModelsLocation> = {}): Promise<VggWeights> {
+  const location = modelsLocation(typeof where === 'string' ? { dir: where } : where);
+  const dir = join(location.dir, network);
+  const manifest = await readVggManifest(location.manifestsDir, network);
   await verifyVgg(dir, manifest);
   const read = await readLayersModelWeights(dir, manifest.layers);
   const weights: VggWeights = {};
@@ -25,6 +27,6 @@ export async function loadVggWeights(network: VggNetwork, modelsDir?: string): P
   return weights;
 }
 
-export async function loadVgg19Weights(modelsDir?: string): Promise<Vgg19Weights> {
-  return (await loadVggWeights('vgg19', modelsDir)) as Vgg19Weights;
+export async function loadVgg19Weights(where: string | Partial<ModelsLocation> = {}): Promise<Vgg19Weights> {
+  return (await loadVggWeights('vgg19', where)) as Vgg19Weights;
 }

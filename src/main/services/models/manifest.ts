@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { NETWORK_LAYERS, VGG19_LAYERS, type VggNetwork } from '../../../common/networks.js';
 import { layerName } from '../../../common/settings.js';
-import { manifestsDir } from './locations.js';
 
 export const NETWORKS = ['vgg19', 'fast-style', 'vgg16'] as const;
 export type Network = (typeof NETWORKS)[number];
@@ -65,21 +64,21 @@ const fastStyleManifest = z.object({
 });
 export type FastStyleManifest = z.infer<typeof fastStyleManifest>;
 
-async function readManifest<T>(network: Network, schema: z.ZodType<T>): Promise<T> {
-  const path = join(manifestsDir(), network, 'manifest.json');
+async function readManifest<T>(manifestsDir: string, network: Network, schema: z.ZodType<T>): Promise<T> {
+  const path = join(manifestsDir, network, 'manifest.json');
   const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
   if (!parsed.success) throw new Error(`${path} is not a valid manifest:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
-export function readVggManifest(network: VggNetwork): Promise<VggManifest> {
-  return readManifest(network, vggManifest(network));
+export function readVggManifest(manifestsDir: string, network: VggNetwork): Promise<VggManifest> {
+  return readManifest(manifestsDir, network, vggManifest(network));
 }
 
-export function readVgg19Manifest(): Promise<VggManifest> {
-  return readVggManifest('vgg19');
+export function readVgg19Manifest(manifestsDir: string): Promise<VggManifest> {
+  return readVggManifest(manifestsDir, 'vgg19');
 }
 
-export function readFastStyleManifest(): Promise<FastStyleManifest> {
-  return readManifest('fast-style', fastStyleManifest);
+export function readFastStyleManifest(manifestsDir: string): Promise<FastStyleManifest> {
+  return readManifest(manifestsDir, 'fast-style', fastStyleManifest);
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { NETWORK_TITLES, type VggNetwork } from '../../../common/networks.js';
 import { sha256Cached } from './checksum.js';
 import { INSTALL_HINT, ModelsCorruptError, ModelsMissingError, REINSTALL_HINT, VGG16_INSTALL_HINT } from './errors.js';
-import { resolveModelsDir } from './locations.js';
+import { modelsLocation } from './locations.js';
 import {
   DEFAULT_NETWORKS,
   readFastStyleManifest,
@@ -66,17 +66,17 @@ export async function verifyVgg(dir: string, manifest: VggManifest): Promise<rea
 }
 
 export async function verifyModels(
-  options: { dir?: string; networks?: readonly Network[] } = {},
+  options: { dir?: string; manifestsDir?: string; networks?: readonly Network[] } = {},
 ): Promise<VerifiedNetwork[]> {
-  const modelsDir = resolveModelsDir(options.dir);
+  const { dir: modelsDir, manifestsDir } = modelsLocation(options);
   const networks = options.networks ?? DEFAULT_NETWORKS;
   const verified: VerifiedNetwork[] = [];
   for (const network of (['vgg19', 'vgg16'] as const).filter((n) => networks.includes(n))) {
     const dir = join(modelsDir, network);
-    verified.push({ network, dir, files: await verifyVgg(dir, await readVggManifest(network)) });
+    verified.push({ network, dir, files: await verifyVgg(dir, await readVggManifest(manifestsDir, network)) });
   }
   if (networks.includes('fast-style')) {
-    for (const { name, files } of (await readFastStyleManifest()).networks) {
+    for (const { name, files } of (await readFastStyleManifest(manifestsDir)).networks) {
       const dir = join(modelsDir, 'fast-style', name);
       await verifyFiles(dir, files, `fast-style network "${name}"`);
       verified.push({ network: `fast-style/${name}`, dir, files });

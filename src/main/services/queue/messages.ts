@@ -1,11 +1,13 @@
 import type { FastStyle } from '../../../common/instant.js';
+import type { ErrorCode } from '../../../common/errors.js';
 import type { RenderOutcome } from '../../../common/progress.js';
 import type { RenderRequest, RenderUpdate } from '../render/index.js';
+import type { ModelsLocation } from '../models/index.js';
 
 /**
- * The conversation between the queue (main process) and a render worker, over the IPC channel that
- * `child_process.fork` opens with 'advanced' serialization, so the result's pixels cross as a
- * Uint8Array, not as JSON numbers.
+ * The conversation between the queue (main process) and a render worker. Both channels (a forked Node's
+ * with 'advanced' serialization, an Electron utility process's) use structured clone, so the result's
+ * pixels cross as a Uint8Array, not as JSON numbers.
  */
 export type ToWorker = { type: 'start'; request: RenderRequest } | { type: 'looks'; request: LooksRequest } | { type: 'cancel' };
 
@@ -13,7 +15,7 @@ export type ToWorker = { type: 'start'; request: RenderRequest } | { type: 'look
 export interface LooksRequest {
   content: string;
   size: number;
-  modelsDir?: string;
+  models?: ModelsLocation;
 }
 
 /** One look of the grid, as the UI shows it. */
@@ -30,4 +32,4 @@ export type FromWorker =
   | { type: 'progress'; update: WorkerProgress }
   | { type: 'done'; outcome: RenderOutcome }
   | { type: 'looks'; looks: WorkerLook[] }
-  | { type: 'error'; error: { code: string; message: string } };
+  | { type: 'error'; error: { code: ErrorCode; message: string } };

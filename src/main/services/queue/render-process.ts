@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AtelierError } from '../../../common/errors.js';
 import type { RenderOutcome } from '../../../common/progress.js';
@@ -27,38 +27,62 @@ export interface RenderProcess {
   kill(): void;
 }
 
-/** Runs one render in a child process of its own, killed once it has answered. */
-export function startRenderProcess(request: RenderRequest, onProgress: (update: WorkerProgress) => void): RenderProcess {
-  return startWorker({ type: 'start', request }, (message) => {
+/**
+ * What a render process looks like from here, whichever kind it is: Node's child_process (plain Node,
+ * web mode, tests) or Electron's utility process (the desktop app, where RunAsNode is fused off).
+ */
+export interface WorkerChannel {
+  send(message: ToWorker): void;
+  onMessage(listener: (message: FromWorker) => void): void;
+  /** Called once when the process has gone or could not start, with a few words on how. */
+  onGone(listener: (detail: string) => void): void;
+  kill(): void;
+}
+
+/**
+ * Starts one render worker and hands back its channel; the composition root picks the kind. Renders and
+ * the instant looks' grid both run through it.
+ */
+export type RenderLauncher = () => WorkerChannel;
+
+/** Runs one render in a process of its own, killed once it has answered. */
+export function startRenderProcess(
+  request: RenderRequest,
+  onProgress: (update: WorkerProgress) => void,
+  launch: RenderLauncher = forkRenderProcess,
+): RenderProcess {
+  return startWorker(launch(), { type: 'start', request }, (message) => {
     if (message.type === 'progress') onProgress(message.update);
     else if (message.type === 'done') return message.outcome;
     return undefined;
   });
 }
 
-/** Paints the instant looks' grid in a child process of its own: the main process stays responsive. */
-export function startLooksProcess(request: LooksRequest): Omit<RenderProcess, 'result'> & { result: Promise<WorkerLook[]> } {
-  return startWorker({ type: 'looks', request }, (message) => (message.type === 'looks' ? message.looks : undefined));
+/** Paints the instant looks' grid in a process of its own: the main process stays responsive. */
+export function startLooksProcess(
+  request: LooksRequest,
+  launch: RenderLauncher = forkRenderProcess,
+): Omit<RenderProcess, 'result'> & { result: Promise<WorkerLook[]> } {
+  return startWorker(launch(), { type: 'looks', request }, (message) => (message.type === 'looks' ? message.looks : undefined));
 }
 
 /**
- * Forks a worker, sends it one job, and settles with what `answer` makes of the first answering
- * message (or the worker's error, or a crash), killing the worker then.
+ * Sends a worker one job and settles with what `answer` makes of the first answering message (or the
+ * worker's error, or a crash), killing the worker then.
  */
-function startWorker<T>(job: ToWorker, answer: (message: FromWorker) => T | undefined): { result: Promise<T>; cancel(): void; kill(): void } {
-  const child = fork(renderWorkerPath(), [], {
-    serialization: 'advanced',
-    // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
-    execArgv: [],
-  });
+function startWorker<T>(
+  channel: WorkerChannel,
+  job: ToWorker,
+  answer: (message: FromWorker) => T | undefined,
+): { result: Promise<T>; cancel(): void; kill(): void } {
   let answered = false;
   const result = new Promise<T>((resolve, reject) => {
     const settle = (done: () => void) => {
       answered = true;
       done();
-      child.kill('SIGKILL');
+      channel.kill();
     };
-    child.on('message', (message: FromWorker) => {
+    channel.onMessage((message) => {
       if (answered) return;
       if (message.type === 'error') {
         settle(() => reject(new AtelierError(message.error.code, message.error.message)));
@@ -67,26 +91,33 @@ function startWorker<T>(job: ToWorker, answer: (message: FromWorker) => T | unde
       const value = answer(message);
       if (value !== undefined) settle(() => resolve(value));
     });
-    child.on('exit', (code, signal) => {
-      if (!answered) settle(() => reject(crashed(signal ? `killed by ${signal}` : `exit code ${code}`)));
-    });
-    child.on('error', (error) => {
-      if (!answered) settle(() => reject(crashed(error.message)));
+    channel.onGone((detail) => {
+      if (!answered) settle(() => reject(crashed(detail)));
     });
   });
-  send(child, job);
-  return {
-    result,
-    cancel: () => send(child, { type: 'cancel' }),
-    kill: () => child.kill('SIGKILL'),
-  };
+  channel.send(job);
+  return { result, cancel: () => channel.send({ type: 'cancel' }), kill: () => channel.kill() };
 }
 
 function crashed(detail: string): AtelierError {
   return new AtelierError('RENDER_CRASHED', `the render process stopped unexpectedly (${detail})`);
 }
 
-/** A process that has already gone has nothing to receive; its exit is reported through `result`. */
-function send(child: ChildProcess, message: ToWorker): void {
-  if (child.connected) child.send(message);
-}
+/** A render process forked from this Node; its channel uses 'advanced' serialization for the pixels. */
+export const forkRenderProcess: RenderLauncher = () => {
+  const child = fork(renderWorkerPath(), [], {
+    serialization: 'advanced',
+    // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
+    execArgv: [],
+  });
+  return {
+    // A process that has already gone has nothing to receive; its exit is reported through onGone.
+    send: (message) => void (child.connected && child.send(message)),
+    onMessage: (listener) => void child.on('message', listener),
+    onGone: (listener) => {
+      child.on('exit', (code, signal) => listener(signal ? `killed by ${signal}` : `exit code ${code}`));
+      child.on('error', (error) => listener(error.message));
+    },
+    kill: () => void child.kill('SIGKILL'),
+  };
+};

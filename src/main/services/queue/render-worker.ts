@@ -1,21 +1,30 @@
-// Entry point of the render child process (forked by render-process.ts): one render, then the parent
-// kills it. Running the engine here keeps the main process's event loop free for windows and IPC.
+// Entry point of a render process (started by render-process.ts as a Node child, or by the desktop app as
+// an Electron utility process): one render, then the parent kills it. Running the engine here keeps the
+// main process's event loop free for windows and IPC.
 import { errorData } from '../../../common/errors.js';
 import { encodePreview } from '../images/index.js';
 import { instantFiles, instantLooks } from '../instant/index.js';
 import { renderFiles, type RenderRequest } from '../render/index.js';
 import type { FromWorker, LooksRequest, ToWorker } from './messages.js';
 
+/** Electron's utility process talks through `process.parentPort`; a forked Node through process.send. */
+interface ParentPort {
+  on(event: 'message', listener: (event: { data: ToWorker }) => void): void;
+  postMessage(message: FromWorker): void;
+}
+const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+
 const controller = new AbortController();
 
 function post(message: FromWorker): void {
-  process.send!(message);
+  if (parentPort) parentPort.postMessage(message);
+  else process.send!(message);
 }
 
 function render(request: RenderRequest): Promise<FromWorker> {
   // An instant render is one forward pass: no progress to report, nothing to cancel halfway.
   const result = request.settings.instant
-    ? instantFiles(request.content, request.settings, { ...(request.backend && { backend: request.backend }), ...(request.modelsDir && { modelsDir: request.modelsDir }) })
+    ? instantFiles(request.content, request.settings, { ...(request.backend && { backend: request.backend }), ...(request.models && { models: request.models }) })
     : renderFiles(request, {
       signal: controller.signal,
       onProgress: ({ previewJpeg, ...update }) => {
@@ -26,21 +35,27 @@ function render(request: RenderRequest): Promise<FromWorker> {
 }
 
 async function looks(request: LooksRequest): Promise<FromWorker> {
-  const painted = await instantLooks(request.content, { size: request.size, signal: controller.signal, ...(request.modelsDir && { modelsDir: request.modelsDir }) });
+  const painted = await instantLooks(request.content, { size: request.size, signal: controller.signal, ...(request.models && { models: request.models }) });
   return {
     type: 'looks',
     looks: await Promise.all(painted.map(async ({ net, image, ms }) => ({ net, ms, jpegBase64: (await encodePreview(image)).toString('base64') }))),
   };
 }
 
-process.on('message', (message: ToWorker) => {
+function receive(message: ToWorker): void {
   if (message.type === 'cancel') {
     // The engine checks the signal between iterations and resolves with the best image so far.
     controller.abort();
     return;
   }
   (message.type === 'looks' ? looks(message.request) : render(message.request)).then(post, (error: unknown) => post({ type: 'error', error: errorData(error) }));
-});
+}
 
-// An orphan must not go on rendering: when the parent goes away (quit, crash), so does the channel.
-process.on('disconnect', () => process.exit(0));
+if (parentPort) {
+  // Electron ends a utility process with its parent, so it needs no orphan guard.
+  parentPort.on('message', (event) => receive(event.data));
+} else {
+  process.on('message', receive);
+  // An orphan must not go on rendering: when the parent goes away (quit, crash), so does the channel.
+  process.on('disconnect', () => process.exit(0));
+}
