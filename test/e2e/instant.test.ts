@@ -4,8 +4,9 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
 /**
  * The studio's Instant way to start, end to end: the real web server on a fresh data folder (the
@@ -16,14 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 
 const REPO = process.cwd();
-const CHROMIUM = '/usr/bin/chromium';
 const SERVE = join(REPO, 'dist', 'main', 'web', 'serve.js');
 const SAMPLES = resolve(REPO, '..', 'shared', 'images');
 const CONTENT = join(SAMPLES, 'content', 'tubingen.jpg');
 const SHOTS = join(tmpdir(), 'atelier-e2e-instant-shots');
 const NINE = ['La Muse', 'Mathura', 'Matilde Pérez', 'Matta', 'Rain Princess', 'The Scream', 'Udnie', 'The Great Wave', 'The Shipwreck'];
 
-describe.skipIf(!existsSync(CHROMIUM))('instant styles in the studio (Chromium, web mode)', () => {
+describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)', () => {
   let root: string;
   let server: ChildProcess | undefined;
   let serverLog = '';
@@ -70,7 +70,7 @@ describe.skipIf(!existsSync(CHROMIUM))('instant styles in the studio (Chromium, 
         }
       });
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(15_000);

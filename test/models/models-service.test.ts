@@ -25,7 +25,14 @@ describe('without weights', () => {
     expect(status.networks.map((n) => [n.network, n.installed, n.problem?.code])).toEqual([
       ['vgg19', false, 'MODELS_MISSING'],
       ['fast-style', false, 'MODELS_MISSING'],
+      ['vgg16', false, 'MODELS_MISSING'],
     ]);
+    // VGG16 is never shipped: the panel says how to get it, in the app's words.
+    const vgg16 = status.networks.find((n) => n.network === 'vgg16')!;
+    expect(vgg16.problem?.message).toMatch(/vgg16_weights_tf_dim_ordering_tf_kernels_notop\.h5 .* folder named vgg16 .* open Models and install from that folder/);
+    expect(vgg16.problem?.message).not.toMatch(/npm|npx|atelier models/);
+    await expect(models.isInstalled('vgg16')).resolves.toBe(false);
+    await expect(models.renderLocation('vgg16')).rejects.toThrow(/The VGG16 weights are not installed\. VGG16 is optional/);
     expect(status.installDir).toBe(join(temp, 'models'));
     expect(status.canChooseFolder).toBe(false);
     const failure = models.renderLocation();
@@ -50,6 +57,7 @@ describe('installing from a folder', () => {
     expect(status!.networks.map((n) => [n.network, n.installed, n.dir])).toEqual([
       ['vgg19', true, user],
       ['fast-style', true, user],
+      ['vgg16', false, null],
     ]);
     expect(status!.busy).toBe(false);
     const copied = events.filter((e) => e.network === 'vgg19' && e.step === 'file');
@@ -57,6 +65,7 @@ describe('installing from a folder', () => {
     expect(copied.at(-1)!.done).toBe(copied.at(-1)!.total);
     expect(events.at(-1)).toMatchObject({ step: 'installed' });
     await expect(models.renderLocation()).resolves.toEqual({ manifestsDir, dir: user });
+    await expect(models.renderLocation('fast-style')).resolves.toEqual({ manifestsDir, dir: user });
   });
 
   test('without a path and without a dialog, asks for a path', async () => {
