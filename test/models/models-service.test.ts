@@ -32,7 +32,7 @@ describe('without weights', () => {
     expect(vgg16.problem?.message).toMatch(/vgg16_weights_tf_dim_ordering_tf_kernels_notop\.h5 .* folder named vgg16 .* open Models and install from that folder/);
     expect(vgg16.problem?.message).not.toMatch(/npm|npx|atelier models/);
     await expect(models.isInstalled('vgg16')).resolves.toBe(false);
-    await expect(models.renderLocation('vgg16')).rejects.toThrow(/The VGG16 weights are not installed\. VGG16 is optional/);
+    await expect(models.renderLocation('vgg16')).rejects.toThrow(/The VGG16 weights are not installed\. To add it, put Keras's/);
     expect(status.installDir).toBe(join(temp, 'models'));
     expect(status.canChooseFolder).toBe(false);
     const failure = models.renderLocation();

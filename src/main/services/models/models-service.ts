@@ -40,7 +40,7 @@ export const APP_INSTALL_HINT =
 
 /** VGG16 is optional and never shipped: it comes from Keras's own weights file, put where an install from a folder finds it. */
 export const APP_VGG16_HINT =
-  'VGG16 is optional. To add it, put Keras\'s vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 (59 MB) in a folder named vgg16 ' +
+  'To add it, put Keras\'s vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 (59 MB) in a folder named vgg16 ' +
   'inside a folder, then open Models and install from that folder.';
 
 const NETWORK_NAMES: Record<Network, string> = { vgg19: 'VGG19 weights', vgg16: 'VGG16 weights', 'fast-style': 'instant style networks' };
