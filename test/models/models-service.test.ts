@@ -1,6 +1,6 @@
 // The Models panel's service on real folders: status, install from a folder into the first writable
 // models folder, a download cancelled midway, and the words a render gets when weights are missing.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,6 +71,20 @@ describe('installing from a folder', () => {
   test('without a path and without a dialog, asks for a path', async () => {
     const models = createModelsService({ manifestsDir, dirs: [join(temp, 'models')] });
     await expect(models.installFromFolder({})).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+
+  test('takes VGG16 too when the folder holds a vgg16 folder, checking its Keras file against the published hash', async () => {
+    const from = join(temp, 'from');
+    await mkdir(join(from, 'vgg16'), { recursive: true });
+    await symlink(join(SHARED_MODELS, 'vgg19'), join(from, 'vgg19'));
+    await symlink(join(SHARED_MODELS, 'fast-style'), join(from, 'fast-style'));
+    // Not Keras's file (it cannot be downloaded here): the check refuses it, which shows VGG16 was taken.
+    await writeFile(join(from, 'vgg16', 'vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5'), 'not the weights');
+    const models = createModelsService({ manifestsDir, dirs: [join(temp, 'models')] });
+    await expect(models.installFromFolder({ from })).rejects.toThrow(/failed its check: expected md5 6d6bbae143d832006294945121d1f1fc, got [0-9a-f]{32}\. Nothing was installed for vgg16/);
+    const status = await models.status({});
+    expect(status.networks.map((n) => [n.network, n.installed])).toEqual([['vgg19', true], ['fast-style', true], ['vgg16', false]]);
+    expect(status.busy).toBe(false);
   });
 
   test('a closed dialog installs nothing', async () => {
