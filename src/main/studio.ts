@@ -6,6 +6,8 @@ import { expectedBackend } from './engine/backend/expected.js';
 import { maxRenderPixels } from './engine/memory.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
+// The grid's service alone: the instant index would load the engine (TensorFlow.js) into the main process.
+import { createInstant } from './services/instant/looks-service.js';
 import { createLibrary } from './services/library/index.js';
 import { sampleFiles } from './services/library/import-image.js';
 import { createModelsService, type ModelsServiceOptions } from './services/models/models-service.js';
@@ -101,17 +103,23 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   };
 
   const library = await createLibrary({ dataDir, samplesDir });
-  const presets = await createPresets({ dataDir });
-  const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
   const models = createModelsService({
     manifestsDir: resources.manifestsDir,
     dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
     ...(options.chooseModelsFolder && { chooseFolder: options.chooseModelsFolder }),
   });
+  const vgg16Installed = () => models.isInstalled('vgg16');
+  const presets = await createPresets({ dataDir, vgg16Installed });
+  const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
   const queue = await createQueue({
     library,
     notify,
-    models: () => models.renderLocation(),
+    models: (network) => models.renderLocation(network),
+    ...(options.launchRender && { launch: options.launchRender }),
+  });
+  const instant = createInstant({
+    library,
+    models: () => models.renderLocation('fast-style'),
     ...(options.launchRender && { launch: options.launchRender }),
   });
 
@@ -133,6 +141,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         version,
         backend,
         modelsInstalled: await models.renderLocation().then(() => true, () => false),
+        vgg16Installed: await vgg16Installed(),
         samplesAvailable: (await sampleFiles(samplesDir)).length > 0,
         mode,
         renderLimit: renderLimit(backend ?? expectedBackend()),
@@ -142,6 +151,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     library: contractMethods('library', library),
     presets: contractMethods('presets', presets),
     queue: contractMethods('queue', queue),
+    instant: contractMethods('instant', instant),
     export: contractMethods('export', exporter),
   };
 
