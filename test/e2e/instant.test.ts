@@ -23,7 +23,9 @@ const CONTENT = join(SAMPLES, 'content', 'tubingen.jpg');
 const SHOTS = join(tmpdir(), 'atelier-e2e-instant-shots');
 const NINE = ['La Muse', 'Mathura', 'Matilde Pérez', 'Matta', 'Rain Princess', 'The Scream', 'Udnie', 'The Great Wave', 'The Shipwreck'];
 
-describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)', () => {
+// Painting nine looks and a full-size picture on WebAssembly takes minutes when another render shares
+// the cores; the bounds below are for a busy machine, not speed targets (those are in the bench).
+describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)', { timeout: 400_000 }, () => {
   let root: string;
   let server: ChildProcess | undefined;
   let serverLog = '';
@@ -101,7 +103,7 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
     expect(await page.getByTestId('instant-look').count()).toBe(9);
     await waitInPage(
       `[...document.querySelectorAll('[data-testid="instant-look"] img')].filter((img) => img.complete && img.naturalWidth > 0).length === 9`,
-      120_000,
+      300_000,
     );
     const captions = await page.locator('[data-testid="instant-look"] .caption').allTextContents();
     expect(captions).toEqual(NINE);
@@ -123,7 +125,7 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
 
     await page.getByTestId('instant-render').click();
     await page.getByTestId('instant-dialog').waitFor({ state: 'detached' });
-    await waitInPage(`document.querySelector('[data-testid="queue-job"]')?.dataset.state === 'done'`, 120_000);
+    await waitInPage(`document.querySelector('[data-testid="queue-job"]')?.dataset.state === 'done'`, 300_000);
     await page.screenshot({ path: join(SHOTS, '04-rendered-1440.png') });
     // Its details say what it is, without the optimization's losses it never had.
     await page.getByTestId('details-toggle').click();

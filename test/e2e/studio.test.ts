@@ -189,8 +189,8 @@ describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', ()
     expect(await welcome.locator('h2').textContent()).toBe('Import a photo and a painting to begin');
     expect(await welcome.textContent()).toMatch(/Pick a content photo.*Add one or more styles.*Press Render/s);
     expect(await byTestId('welcome-import').isVisible()).toBe(true);
-    // --samples was given, so the studio offers them.
-    expect(await byTestId('welcome-samples').isVisible()).toBe(true);
+    // --samples was given, so the studio offers them (once the app's info has arrived: wait, don't peek).
+    await byTestId('welcome-samples').waitFor({ state: 'visible' });
     expect(await count('[data-testid="library-item"]')).toBe(0);
     expect(await count('[data-testid="pair-card"]')).toBe(0);
     // Nothing to render yet, and the button says why.

@@ -81,7 +81,7 @@ describe.skipIf(!ready)('the studio in Chromium', () => {
   it('makes a pair from a dropped photo and a chosen painting; a non-image is refused in words', async () => {
     await dropFiles(page, '[data-testid=content-drop]', [await fileFrom(join(IMAGES, 'content/tubingen.jpg'), 'image/jpeg')]);
     await page.getByTestId('style-input').setInputFiles(join(IMAGES, 'style/starry_night.jpg'));
-    await expect.poll(() => page.getByTestId('pair-name').inputValue(), { timeout: 10_000 }).toBe('tubingen × starry_night');
+    await expect.poll(() => page.getByTestId('pair-name').inputValue(), { timeout: 60_000 }).toBe('tubingen × starry_night');
     await page.getByTestId('style-weight').waitFor();
 
     await page.getByTestId('import-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
