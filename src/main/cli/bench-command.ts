@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { RgbImage } from '../../common/progress.js';
-import { BACKEND_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice } from '../engine/index.js';
+import { OPTIMIZERS } from '../../common/settings.js';
+import { BACKEND_CHOICES, forwardFlops, initBackend, stylize, tfjsExecutor, type BackendChoice } from '../engine/index.js';
 import { loadVgg19 } from '../services/render/index.js';
 import { integer, integerList } from './parse.js';
 
@@ -8,7 +9,7 @@ interface BenchOptions {
   sizes: number[];
   iterations: number;
   warmup: number;
-  optimizer: 'adam' | 'lbfgs';
+  optimizer: (typeof OPTIMIZERS)[number];
   backend: BackendChoice;
   json?: boolean;
 }
@@ -29,7 +30,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--sizes <list>', 'square image sizes in pixels', integerList, [256, 512])
     .option('--iterations <n>', 'timed iterations per size (the median is reported)', integer, 5)
     .option('--warmup <n>', 'untimed iterations first', integer, 1)
-    .addOption(new Option('--optimizer <name>').choices(['adam', 'lbfgs']).default('lbfgs'))
+    .addOption(new Option('--optimizer <name>').choices(OPTIMIZERS).default('lbfgs'))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--json', 'print a JSON document instead of a table')
     .action(async (options: BenchOptions) => {
@@ -57,7 +58,7 @@ async function benchSize(size: number, options: BenchOptions): Promise<BenchResu
   const vgg = await loadVgg19();
   const stamps: number[] = [];
   let peakRss = process.memoryUsage().rss;
-  await stylize(vgg, { content: pattern(size, 1), styles: [pattern(size, 2)] }, {
+  await stylize(tfjsExecutor(vgg), { content: pattern(size, 1), styles: [pattern(size, 2)] }, {
     size, scales: [size], iterations: options.warmup + options.iterations, optimizer: options.optimizer, progressEvery: 1,
   }, {
     previews: false,

@@ -3,6 +3,8 @@ export type { BackendChoice, BackendInfo, BackendKind } from './backend/index.js
 export { Vgg19, forwardFlops, expectedKernelShape, BGR_MEAN } from './vgg19.js';
 export type { ConvWeights, Vgg19Weights } from './vgg19.js';
 export { stylize } from './stylize.js';
+export { tfjsExecutor } from './tfjs-executor.js';
+export type { Executor, PreparedStage, StageSetup, StageEvaluation, NetworkImage } from './executor.js';
 export type { StylizeInputs, StylizeHooks } from './stylize.js';
 export { planRender, estimateIterationBytes } from './plan.js';
 export type { RenderPlan, StagePlan } from './plan.js';

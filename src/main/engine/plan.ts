@@ -102,13 +102,16 @@ export function estimateIterationBytes(width: number, height: number): number {
 /** WebAssembly memory is 32-bit: the heap stops at 4 GiB whatever the machine has. */
 const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 
-export function checkMemory(stage: StagePlan, backend: string): void {
-  const needed = estimateIterationBytes(stage.width, stage.height);
-  const limit = backend === 'wasm' ? Math.min(WASM_HEAP_BYTES * 0.95, os.totalmem()) : os.totalmem();
+export function tfjsMemoryLimit(backend: string): number {
+  return backend === 'wasm' ? Math.min(WASM_HEAP_BYTES * 0.95, os.totalmem()) : os.totalmem();
+}
+
+/** Refuses a stage that would not fit, before any work starts. */
+export function checkMemory(stage: StagePlan, needed: number, limit: number, backend: string): void {
   if (needed <= limit) return;
   const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
   const hint = backend === 'wasm'
-    ? 'the WebAssembly backend cannot address more than 4 GB; render at a smaller size (about 640 px at most) or install @tensorflow/tfjs-node'
+    ? 'the WebAssembly backend cannot address more than 4 GB; render at a smaller size (about 640 px at most) or use the onnx backend'
     : 'render at a smaller size';
   throw new AtelierError('TOO_LARGE', `a ${stage.width}×${stage.height} render needs about ${gb(needed)} GB of memory, more than the ${gb(limit)} GB available to the ${backend} backend: ${hint}`);
 }

@@ -1,6 +1,6 @@
 import type { RenderOutcome, RenderProgress } from '../../../common/progress.js';
 import type { RenderSettingsInput } from '../../../common/settings.js';
-import { initBackend, stylize, type BackendChoice, type BackendInfo, type RenderPlan } from '../../engine/index.js';
+import { initBackend, stylize, tfjsExecutor, type BackendChoice, type BackendInfo, type RenderPlan } from '../../engine/index.js';
 import { encodePreview, readImage } from '../images/index.js';
 import { loadVgg19 } from './vgg19-model.js';
 
@@ -52,7 +52,7 @@ export async function renderFiles(
   });
 
   const outcome = await stylize(
-    vgg,
+    tfjsExecutor(vgg),
     { content: content?.image, initImage: init?.image, styles: styles.map((s) => s!.image) },
     { ...request.settings, styleBlend: request.settings.styleBlend ?? request.styles.map((s) => s.weight ?? 1) },
     { ...(onProgress && { onProgress }), ...(hooks.signal && { signal: hooks.signal }) },
