@@ -1,5 +1,6 @@
 export { initBackend, activeBackend, BACKEND_CHOICES } from './backend/index.js';
-export type { BackendChoice, BackendInfo, BackendKind } from './backend/index.js';
+export type { BackendChoice, BackendInfo, BackendKind, OnnxDeviceChoice } from './backend/index.js';
+export { DEVICE_CHOICES } from './backend/index.js';
 export { Vgg19, forwardFlops, expectedKernelShape, BGR_MEAN } from './vgg19.js';
 export type { ConvWeights, Vgg19Weights } from './vgg19.js';
 export { stylize } from './stylize.js';
@@ -8,3 +9,5 @@ export type { Executor, PreparedStage, StageSetup, StageEvaluation, NetworkImage
 export type { StylizeInputs, StylizeHooks } from './stylize.js';
 export { planRender, estimateIterationBytes } from './plan.js';
 export type { RenderPlan, StagePlan } from './plan.js';
+export { onnxExecutor } from './onnx/onnx-executor.js';
+export { loadOnnxRuntime } from './onnx/runtime.js';

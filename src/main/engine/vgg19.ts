@@ -19,6 +19,11 @@ export type Pooling = 'max' | 'avg';
 /** Layers after which VGG halves the resolution. */
 const POOL_AFTER = new Set<VggLayer>(['conv1_2', 'conv2_2', 'conv3_4', 'conv4_4']);
 
+/** Whether the network halves the resolution after this layer: with the kernel shapes, the layer table every executor builds from. */
+export function poolsAfter(layer: VggLayer): boolean {
+  return POOL_AFTER.has(layer);
+}
+
 /**
  * The convolutional part of VGG19 (Simonyan & Zisserman 2014) as Gatys et al. use it. Takes images
  * already in network space (see `toNetworkSpace`) and returns the requested layers' activations,

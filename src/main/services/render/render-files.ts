@@ -1,8 +1,8 @@
 import type { RenderOutcome, RenderProgress } from '../../../common/progress.js';
 import type { RenderSettingsInput } from '../../../common/settings.js';
-import { initBackend, stylize, tfjsExecutor, type BackendChoice, type BackendInfo, type RenderPlan } from '../../engine/index.js';
+import { initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice, type RenderPlan } from '../../engine/index.js';
 import { encodePreview, readImage } from '../images/index.js';
-import { loadVgg19 } from './vgg19-model.js';
+import { loadExecutor } from './vgg19-model.js';
 
 export interface RenderRequest {
   /** Content photo; not needed for texture synthesis. */
@@ -13,6 +13,8 @@ export interface RenderRequest {
   initImage?: string;
   settings: RenderSettingsInput;
   backend?: BackendChoice;
+  /** onnx's execution provider (default auto). */
+  device?: OnnxDeviceChoice;
   /** Where the installed weights are (default: the models folder the installer uses). */
   modelsDir?: string;
 }
@@ -35,14 +37,14 @@ export async function renderFiles(
   request: RenderRequest,
   hooks: { onProgress?: (update: RenderUpdate) => void; signal?: AbortSignal } = {},
 ): Promise<RenderResult> {
-  const backendInfo = await initBackend({ backend: request.backend ?? 'auto' });
+  const backendInfo = await initBackend({ backend: request.backend ?? 'auto', ...(request.device && { device: request.device }) });
   const size = request.settings.size ?? 512;
   const [content, init, ...styles] = await Promise.all([
     request.content ? readImage(request.content, { maxLongSide: size }) : undefined,
     request.initImage ? readImage(request.initImage, { maxLongSide: size }) : undefined,
     ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
   ]);
-  const vgg = await loadVgg19(request.modelsDir);
+  const executor = await loadExecutor(backendInfo, request.modelsDir);
 
   // Previews are encoded off the engine's loop; chaining keeps events in order.
   let delivered = Promise.resolve();
@@ -52,7 +54,7 @@ export async function renderFiles(
   });
 
   const outcome = await stylize(
-    tfjsExecutor(vgg),
+    executor,
     { content: content?.image, initImage: init?.image, styles: styles.map((s) => s!.image) },
     { ...request.settings, styleBlend: request.settings.styleBlend ?? request.styles.map((s) => s.weight ?? 1) },
     { ...(onProgress && { onProgress }), ...(hooks.signal && { signal: hooks.signal }) },

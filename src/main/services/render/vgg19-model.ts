@@ -1,20 +1,34 @@
-import { Vgg19 } from '../../engine/index.js';
+import { loadOnnxRuntime, onnxExecutor, tfjsExecutor, Vgg19, type BackendInfo, type Executor, type Vgg19Weights } from '../../engine/index.js';
 import { loadVgg19Weights } from '../models/index.js';
 
+const loadedWeights = new Map<string, Promise<Vgg19Weights>>();
 const loaded = new Map<string, Promise<Vgg19>>();
 
-/**
- * The network, built once per models folder and kept: reading and checking 80 MB of weights takes
- * seconds, and every render in a session uses the same ones.
- */
-export function loadVgg19(modelsDir?: string): Promise<Vgg19> {
-  const key = modelsDir ?? '';
-  let model = loaded.get(key);
-  if (!model) {
-    model = loadVgg19Weights(modelsDir).then((weights) => Vgg19.fromWeights(weights));
+/** Reading and checking 80 MB of weights takes seconds, and every render in a session uses the same ones. */
+function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = load();
     // A failed load (weights missing) must not stick: the person may install them and try again.
-    model.catch(() => loaded.delete(key));
-    loaded.set(key, model);
+    value.catch(() => cache.delete(key));
+    cache.set(key, value);
   }
-  return model;
+  return value;
+}
+
+function weights(modelsDir?: string): Promise<Vgg19Weights> {
+  return cached(loadedWeights, modelsDir ?? '', () => loadVgg19Weights(modelsDir));
+}
+
+/** The tfjs network, built once per models folder and kept. */
+export function loadVgg19(modelsDir?: string): Promise<Vgg19> {
+  return cached(loaded, modelsDir ?? '', () => weights(modelsDir).then((w) => Vgg19.fromWeights(w)));
+}
+
+/** The executor for the backend initBackend started: ONNX Runtime for onnx, tfjs for the others. */
+export async function loadExecutor(backend: BackendInfo, modelsDir?: string): Promise<Executor> {
+  if (backend.kind === 'onnx') {
+    return onnxExecutor({ ort: await loadOnnxRuntime(), weights: await weights(modelsDir), executionProvider: backend.device ?? 'cpu', ...(backend.threads && { threads: backend.threads }) });
+  }
+  return tfjsExecutor(await loadVgg19(modelsDir));
 }
