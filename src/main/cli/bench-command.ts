@@ -23,6 +23,8 @@ export interface BenchResult {
   width: number;
   height: number;
   msPerIteration: number;
+  /** CPU time (all threads) per iteration: what the iteration costs when other processes share the cores. */
+  cpuMsPerIteration: number;
   gflops: number;
   /** The process's peak resident memory so far (sizes run in ascending order, one process per backend). */
   peakRssBytes: number;
@@ -60,6 +62,7 @@ export function registerBenchCommand(program: Command): void {
         console.table(run.results.map((r) => ({
           size: `${r.width}×${r.height}`,
           'ms / iteration': Math.round(r.msPerIteration),
+          'CPU ms / iteration': Math.round(r.cpuMsPerIteration),
           'GFLOP/s': Number(r.gflops.toFixed(1)),
           'peak RSS (MB)': Math.round(r.peakRssBytes / 1e6),
         })));
@@ -107,18 +110,23 @@ function speedups(runs: BackendRun[]): Record<string, Record<string, number>> {
 async function benchSize(backend: BackendInfo, size: number, options: BenchOptions): Promise<BenchResult> {
   const executor = await loadExecutor(backend);
   const stamps: number[] = [];
+  const cpuStamps: number[] = [];
   await stylize(executor, { content: pattern(size, 1), styles: [pattern(size, 2)] }, {
     size, scales: [size], iterations: options.warmup + options.iterations, optimizer: options.optimizer, progressEvery: 1,
   }, {
     previews: false,
-    onProgress: (progress) => stamps.push(progress.elapsedMs),
+    onProgress: (progress) => {
+      stamps.push(progress.elapsedMs);
+      const { user, system } = process.cpuUsage();
+      cpuStamps.push((user + system) / 1000);
+    },
   });
-  const times = stamps.slice(options.warmup).map((t, i) => t - stamps[options.warmup + i - 1]!).filter(Number.isFinite);
-  const msPerIteration = median(times);
+  const steps = (values: number[]) => values.slice(options.warmup).map((t, i) => t - values[options.warmup + i - 1]!).filter(Number.isFinite);
+  const msPerIteration = median(steps(stamps));
   // Backward to the pixels costs about one more forward pass: the weights get no gradient.
   const flops = 2 * forwardFlops(size, size, 'conv5_1');
   // maxRSS is in kilobytes; it also sees native memory (ONNX Runtime's arena), which heap counters miss.
-  return { size, width: size, height: size, msPerIteration, gflops: flops / msPerIteration / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { size, width: size, height: size, msPerIteration, cpuMsPerIteration: median(steps(cpuStamps)), gflops: flops / msPerIteration / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
 function median(values: number[]): number {
