@@ -6,6 +6,7 @@ import { OPTIMIZERS } from '../../common/settings.js';
 import { BACKEND_CHOICES, DEVICE_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
 import { loadExecutor } from '../services/render/index.js';
 import { integer, integerList, nameList } from './parse.js';
+import { registerQualityBench } from './quality-bench.js';
 
 interface BenchOptions {
   sizes: number[];
@@ -39,6 +40,7 @@ interface BackendRun {
 }
 
 export function registerBenchCommand(program: Command): void {
+  registerQualityBench(program);
   program
     .command('bench')
     .description('time one optimization iteration (VGG19 forward + backward to the pixels + optimizer step) per size')

@@ -11,3 +11,4 @@ export { planRender, estimateIterationBytes } from './plan.js';
 export type { RenderPlan, StagePlan } from './plan.js';
 export { onnxExecutor } from './onnx/onnx-executor.js';
 export { loadOnnxRuntime } from './onnx/runtime.js';
+export { styleContentDistances, type Distances } from './distances.js';
