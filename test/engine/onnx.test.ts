@@ -1,5 +1,6 @@
 // The ONNX Runtime executor against the tfjs one (same weights, same image: terms and gradient), against
 // finite differences, and end to end through stylize on the real VGG19 weights at tiny sizes.
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../../src/common/progress.js';
 import type { RenderSettingsInput } from '../../src/common/settings.js';
@@ -180,6 +181,13 @@ describe('stylize on onnx (real VGG19 weights)', () => {
     expect(result.stages[0]!.iterations).toBe(3);
     expect(result.losses.final.total).toBe(Math.min(...events));
     expect([result.image.width, result.image.height]).toEqual([photo.width, photo.height]);
+  });
+
+  // 4096×3072 needs about 30 GB on onnx; the development machine has 24 GB. (wasm stops at about 640 px.)
+  it.runIf(os.totalmem() < 28e9)('refuses, before any work, a size that would not fit in this machine’s memory, and says so', async () => {
+    const error = await stylize(executor, { content: photo, styles: [starryNight] }, { size: 4096, scales: [4096], iterations: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TOO_LARGE' });
+    expect((error as Error).message).toMatch(/^a 4096×3072 render needs about \d+\.\d GB of memory, more than the \d+\.\d GB available to the onnx backend/);
   });
 
   it('leaks nothing across renders: memory stays flat over repeated renders', async () => {
