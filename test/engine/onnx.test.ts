@@ -183,6 +183,13 @@ describe('stylize on onnx (real VGG19 weights)', () => {
     expect([result.image.width, result.image.height]).toEqual([photo.width, photo.height]);
   });
 
+  it('refuses a stage too small for the deepest layer with a clear message', async () => {
+    // The photo at 20×15 pools to 10×7, 5×3, 2×1 and then nothing before conv5_1 (the style image, 20×13, too).
+    const error = await stylize(executor, { content: photo, styles: [starryNight] }, { size: 20, scales: [20], iterations: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_SETTINGS' });
+    expect((error as Error).message).toMatch(/^a 20×1[35] stage is too small to reach conv5_1: the image shrinks to nothing after conv4_4's pooling; use larger scales or shallower layers$/);
+  });
+
   // 4096×3072 needs about 30 GB on onnx; the development machine has 24 GB. (wasm stops at about 640 px.)
   it.runIf(os.totalmem() < 28e9)('refuses, before any work, a size that would not fit in this machine’s memory, and says so', async () => {
     const error = await stylize(executor, { content: photo, styles: [starryNight] }, { size: 4096, scales: [4096], iterations: 1 }).catch((e: unknown) => e);

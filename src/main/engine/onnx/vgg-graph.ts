@@ -1,3 +1,4 @@
+import { AtelierError } from '../../../common/errors.js';
 import { VGG19_LAYERS, type VggLayer } from '../../../common/settings.js';
 import type { RenderPlan } from '../plan.js';
 import { poolsAfter, type Pooling, type Vgg19Weights } from '../vgg19.js';
@@ -67,6 +68,9 @@ class VggGraph {
       x = output;
       if (poolsAfter(layer) && layer !== deepest) {
         const pooledSize = { channels, height: Math.floor(x.height / 2), width: Math.floor(x.width / 2) };
+        if (pooledSize.height === 0 || pooledSize.width === 0) {
+          throw new AtelierError('BAD_SETTINGS', `a ${image.width}×${image.height} stage is too small to reach ${deepest}: the image shrinks to nothing after ${layer}'s pooling; use larger scales or shallower layers`);
+        }
         const window = { kernel_shape: [2, 2], strides: [2, 2] };
         if (this.network.pooling === 'max') {
           const [pooled, indices] = this.g.opMulti('MaxPool', [x.name], 2, window);
