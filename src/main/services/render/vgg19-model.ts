@@ -16,13 +16,14 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Prom
   return value;
 }
 
+/** The weights as arrays, for the onnx executor, which builds them into each stage's graph. */
 function weights(modelsDir?: string): Promise<Vgg19Weights> {
   return cached(loadedWeights, modelsDir ?? '', () => loadVgg19Weights(modelsDir));
 }
 
-/** The tfjs network, built once per models folder and kept. */
+/** The tfjs network, built once per models folder and kept (its weights then live in tfjs tensors only). */
 export function loadVgg19(modelsDir?: string): Promise<Vgg19> {
-  return cached(loaded, modelsDir ?? '', () => weights(modelsDir).then((w) => Vgg19.fromWeights(w)));
+  return cached(loaded, modelsDir ?? '', () => loadVgg19Weights(modelsDir).then((w) => Vgg19.fromWeights(w)));
 }
 
 /** The executor for the backend initBackend started: ONNX Runtime for onnx, tfjs for the others. */
