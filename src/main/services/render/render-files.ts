@@ -12,6 +12,7 @@ export interface RenderRequest {
   /** Starting image when settings.init is 'image'. */
   initImage?: string;
   settings: RenderSettingsInput;
+  /** Unset: ATELIER_BACKEND, else auto (the app's render workers and tests pick through the environment). */
   backend?: BackendChoice;
   /** onnx's execution provider (default auto). */
   device?: OnnxDeviceChoice;
@@ -37,7 +38,7 @@ export async function renderFiles(
   request: RenderRequest,
   hooks: { onProgress?: (update: RenderUpdate) => void; signal?: AbortSignal } = {},
 ): Promise<RenderResult> {
-  const backendInfo = await initBackend({ backend: request.backend ?? 'auto', ...(request.device && { device: request.device }) });
+  const backendInfo = await initBackend({ ...(request.backend && { backend: request.backend }), ...(request.device && { device: request.device }) });
   const size = request.settings.size ?? 512;
   const [content, init, ...styles] = await Promise.all([
     request.content ? readImage(request.content, { maxLongSide: size }) : undefined,
