@@ -12,7 +12,7 @@ export const layerName = z
 
 export const MODES = ['transfer', 'content', 'texture'] as const;
 export type Mode = (typeof MODES)[number];
-export const OPTIMIZERS = ['adam', 'lbfgs'] as const;
+export const OPTIMIZERS = ['adam', 'lbfgs', 'gd'] as const;
 export const INITS = ['content', 'noise', 'style', 'image'] as const;
 export const POOLINGS = ['max', 'avg'] as const;
 export const TV_KINDS = ['l1', 'squared'] as const;

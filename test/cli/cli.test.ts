@@ -28,7 +28,8 @@ describe('atelier render', () => {
     const meta = await sharp(out).metadata();
     expect([meta.width, meta.height, meta.format]).toEqual([64, 48, 'png']);
     const json = JSON.parse(await readFile(report, 'utf8'));
-    expect(json.backend.kind).toBe('wasm');
+    // No native TensorFlow here: auto starts ONNX Runtime on the CPU.
+    expect(json.backend).toMatchObject({ kind: 'onnx', device: 'cpu' });
     expect(json.stages.map((s: { size: number; iterations: number }) => [s.size, s.iterations])).toEqual([[32, 6], [64, 4]]);
     expect(json.settings).toMatchObject({ size: 64, scales: [32, 64], seed: 3, optimizer: 'lbfgs' });
     for (const key of ['initial', 'final']) expect(Object.keys(json.losses[key]).sort()).toEqual(['content', 'style', 'total', 'tv']);
@@ -78,12 +79,19 @@ describe('atelier render', () => {
 });
 
 describe('atelier bench', () => {
-  it('prints per-size timings as JSON', async () => {
-    const run = await atelier(['bench', '--sizes', '32,48', '--iterations', '2', '--warmup', '1', '--json']);
+  it('times backends side by side and prints per-size timings and their ratio as JSON', async () => {
+    const run = await atelier(['bench', '--backends', 'wasm,onnx', '--sizes', '32,48', '--iterations', '2', '--warmup', '1', '--json']);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout);
-    expect(doc.backend).toBe('wasm');
-    expect(doc.results.map((r: { size: number }) => r.size)).toEqual([32, 48]);
-    for (const r of doc.results) expect(r.msPerIteration).toBeGreaterThan(0);
+    expect(doc.runs.map((r: { backend: string; device: string | null }) => [r.backend, r.device])).toEqual([['wasm', null], ['onnx', 'cpu']]);
+    for (const { results } of doc.runs) {
+      expect(results.map((r: { size: number }) => r.size)).toEqual([32, 48]);
+      for (const r of results) {
+        expect(r.msPerIteration).toBeGreaterThan(0);
+        expect(r.peakRssBytes).toBeGreaterThan(50e6);
+      }
+    }
+    expect(Object.keys(doc.speedup)).toEqual(['32px', '48px']);
+    expect(doc.speedup['48px'].onnx).toBeGreaterThan(0);
   });
 });

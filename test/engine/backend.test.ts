@@ -44,7 +44,7 @@ describe('initBackend', () => {
 
   it('rejects an invalid ATELIER_BACKEND with the valid choices', async () => {
     process.env.ATELIER_BACKEND = 'gpu';
-    await expect(initBackend()).rejects.toThrow('ATELIER_BACKEND="gpu" is not one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu');
+    await expect(initBackend()).rejects.toThrow('ATELIER_BACKEND="gpu" is not one of auto, tfjs-node-gpu, onnx, tfjs-node, wasm, cpu');
   });
 });
 

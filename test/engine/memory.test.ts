@@ -1,14 +1,21 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { estimateIterationBytes, maxRenderPixels, memoryLimitBytes } from '../../src/main/engine/memory.js';
 import { largestSize } from '../../src/renderer/stores/settings-form.js';
 
 describe('render memory limit', () => {
   it('the most pixels a backend can hold are the last its memory check accepts', () => {
-    for (const backend of ['wasm', 'cpu', 'tfjs-node']) {
+    for (const backend of ['wasm', 'cpu', 'tfjs-node', 'onnx']) {
       const max = maxRenderPixels(backend);
-      expect(estimateIterationBytes(max, 1)).toBeLessThanOrEqual(memoryLimitBytes(backend));
-      expect(estimateIterationBytes(max + 1, 1)).toBeGreaterThan(memoryLimitBytes(backend));
+      expect(estimateIterationBytes(max, 1, backend)).toBeLessThanOrEqual(memoryLimitBytes(backend));
+      expect(estimateIterationBytes(max + 1, 1, backend)).toBeGreaterThan(memoryLimitBytes(backend));
     }
+  });
+
+  it('onnx needs less per pixel than tfjs and is limited by the machine, not a 4 GB heap', () => {
+    expect(estimateIterationBytes(2048, 2048, 'onnx')).toBeLessThan(estimateIterationBytes(2048, 2048, 'tfjs-node'));
+    expect(memoryLimitBytes('onnx')).toBe(os.totalmem());
+    expect(maxRenderPixels('onnx')).toBeGreaterThan(maxRenderPixels('tfjs-node'));
   });
 
   it("WebAssembly's 4 GB heap holds a 640 px square but not 1024×768", () => {

@@ -6,6 +6,7 @@ import type { RenderProgress, RgbImage } from '../../src/common/progress.js';
 import type { RenderSettingsInput } from '../../src/common/settings.js';
 import { initBackend } from '../../src/main/engine/backend/index.js';
 import { stylize, type StylizeInputs } from '../../src/main/engine/stylize.js';
+import { tfjsExecutor } from '../../src/main/engine/tfjs-executor.js';
 import * as tf from '../../src/main/engine/tf.js';
 import { Vgg19 } from '../../src/main/engine/vgg19.js';
 import { expectNoTensorLeaks, loadRealVggWeights, meanChroma, readRgb, STARRY_NIGHT, THE_SCREAM, TUBINGEN } from './support.js';
@@ -30,7 +31,7 @@ const QUICK: RenderSettingsInput = { size: 48, scales: [48], iterations: 6, prog
 async function render(settings: RenderSettingsInput, inputs: Partial<StylizeInputs> = {}, signal?: AbortSignal) {
   const events: (RenderProgress & { numTensors: number })[] = [];
   const result = await stylize(
-    vgg,
+    tfjsExecutor(vgg),
     { content, styles: [starryNight], ...inputs },
     settings,
     { signal, onProgress: (progress) => events.push({ ...progress, numTensors: tf.memory().numTensors }) },
@@ -61,7 +62,7 @@ describe('cancellation', () => {
     const controller = new AbortController();
     const k = 3;
     const events: RenderProgress[] = [];
-    const result = await stylize(vgg, { content, styles: [starryNight] }, { size: 64, scales: [32, 64], iterations: [40, 40], progressEvery: 1 }, {
+    const result = await stylize(tfjsExecutor(vgg), { content, styles: [starryNight] }, { size: 64, scales: [32, 64], iterations: [40, 40], progressEvery: 1 }, {
       signal: controller.signal,
       onProgress: (progress) => {
         events.push(progress);
@@ -95,8 +96,9 @@ describe('tensor bookkeeping', () => {
     { optimizer: 'adam', learningRate: 5, historySize: 10, flatFrom: 1 },
     // Steps so long that most make the loss worse: the image kept as the best must then be the older one.
     { optimizer: 'adam', learningRate: 1000, historySize: 10, flatFrom: 1 },
-    // L-BFGS stores one more correction pair (s, y) per iteration until it holds historySize of them.
-    { optimizer: 'lbfgs', learningRate: 5, historySize: 3, flatFrom: 4 },
+    // L-BFGS keeps its correction pairs in plain arrays: no tensor grows with its history.
+    { optimizer: 'lbfgs', learningRate: 5, historySize: 3, flatFrom: 1 },
+    { optimizer: 'gd', learningRate: 1e-3, historySize: 10, flatFrom: 1 },
   ] as const)(
     'holds the tensor count flat across iterations and releases everything ($optimizer, learning rate $learningRate)',
     async ({ optimizer, learningRate, historySize, flatFrom }) => {
@@ -226,7 +228,7 @@ describe('progress', () => {
 describe('refusals', () => {
   async function refusal(settings: RenderSettingsInput, inputs: Partial<StylizeInputs> = {}): Promise<AtelierError> {
     let called = false;
-    const error = await stylize(vgg, { content, styles: [starryNight], ...inputs }, settings, { onProgress: () => (called = true) }).then(
+    const error = await stylize(tfjsExecutor(vgg), { content, styles: [starryNight], ...inputs }, settings, { onProgress: () => (called = true) }).then(
       () => undefined,
       (e: unknown) => e,
     );

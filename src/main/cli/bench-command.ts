@@ -1,16 +1,22 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
 import type { RgbImage } from '../../common/progress.js';
-import { BACKEND_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice } from '../engine/index.js';
-import { loadVgg19 } from '../services/render/index.js';
+import { OPTIMIZERS } from '../../common/settings.js';
+import { BACKEND_CHOICES, DEVICE_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
+import { loadExecutor } from '../services/render/index.js';
 import { benchInstant, median } from './instant-bench.js';
-import { integer, integerList } from './parse.js';
+import { integer, integerList, nameList } from './parse.js';
+import { registerQualityBench } from './quality-bench.js';
 
 interface BenchOptions {
   sizes: number[];
   iterations: number;
   warmup: number;
-  optimizer: 'adam' | 'lbfgs';
+  optimizer: (typeof OPTIMIZERS)[number];
   backend: BackendChoice;
+  backends?: string[];
+  device: OnnxDeviceChoice;
   json?: boolean;
   instant?: boolean;
 }
@@ -20,75 +26,133 @@ export interface BenchResult {
   width: number;
   height: number;
   msPerIteration: number;
+  /** CPU time (all threads) per iteration: what the iteration costs when other processes share the cores. */
+  cpuMsPerIteration: number;
   gflops: number;
+  /** The process's peak resident memory so far (sizes run in ascending order, one process per backend). */
   peakRssBytes: number;
 }
 
+/** One backend's run: what `bench --json` prints for a single backend. */
+interface BackendRun {
+  backend: string;
+  device: string | null;
+  threads: number | null;
+  results: BenchResult[];
+}
+
 export function registerBenchCommand(program: Command): void {
+  registerQualityBench(program);
   program
     .command('bench')
     .description('time one optimization iteration (VGG19 forward + backward to the pixels + optimizer step) per size')
     .option('--sizes <list>', 'square image sizes in pixels', integerList, [256, 512])
     .option('--iterations <n>', 'timed iterations per size (the median is reported)', integer, 5)
     .option('--warmup <n>', 'untimed iterations first', integer, 1)
-    .addOption(new Option('--optimizer <name>').choices(['adam', 'lbfgs']).default('lbfgs'))
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--optimizer <name>').choices(OPTIMIZERS).default('lbfgs'))
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--backends <list>', 'several backends side by side, each in its own process (e.g. wasm,onnx)', nameList)
+    .addOption(new Option('--device <name>', 'onnx execution provider').choices(DEVICE_CHOICES).default('auto'))
     .option('--json', 'print a JSON document instead of a table')
     .option('--instant', 'time instant styles instead: one look at 1024 px and the nine-look grid at 256 px (median of --iterations runs)')
     .action(async (options: BenchOptions) => {
-      const backend = await initBackend({ backend: options.backend });
       if (options.instant) {
-        const result = await benchInstant(backend, options.iterations, pattern);
-        if (options.json) process.stdout.write(`${JSON.stringify({ threads: backend.threads ?? null, ...result }, null, 2)}\n`);
-        else {
-          console.log(`backend: ${backend.kind}${backend.threads ? ` (${backend.threads} threads)` : ''}, executor ${result.executor}`);
-          console.table([
-            { what: 'one look, 1024×768', ms: Math.round(result.fullSizeMs), 'CPU ms': Math.round(result.fullSizeCpuMs) },
-            { what: 'nine looks, 256×192 each', ms: Math.round(result.gridMs), 'CPU ms': Math.round(result.gridCpuMs) },
-          ]);
-          console.log(`peak RSS ${Math.round(result.peakRssBytes / 1e6)} MB`);
-        }
+        await printInstantBench(options);
         return;
       }
-      const results: BenchResult[] = [];
-      for (const size of options.sizes) {
-        if (!options.json) process.stderr.write(`${size}px …\n`);
-        results.push(await benchSize(size, options));
-      }
+      const runs = options.backends ? await benchEach(options.backends, options) : [await benchHere(options)];
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ backend: backend.kind, threads: backend.threads ?? null, results }, null, 2)}\n`);
+        const doc = runs.length === 1 ? runs[0] : { runs, speedup: speedups(runs) };
+        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         return;
       }
-      console.log(`backend: ${backend.kind}${backend.threads ? ` (${backend.threads} threads)` : ''}`);
-      console.table(results.map((r) => ({
-        size: `${r.width}×${r.height}`,
-        'ms / iteration': Math.round(r.msPerIteration),
-        'GFLOP/s': Number(r.gflops.toFixed(1)),
-        'peak RSS (MB)': Math.round(r.peakRssBytes / 1e6),
-      })));
+      for (const run of runs) {
+        console.log(`backend: ${run.backend}${run.device ? ` ${run.device}` : ''}${run.threads ? ` (${run.threads} threads)` : ''}`);
+        console.table(run.results.map((r) => ({
+          size: `${r.width}×${r.height}`,
+          'ms / iteration': Math.round(r.msPerIteration),
+          'CPU ms / iteration': Math.round(r.cpuMsPerIteration),
+          'GFLOP/s': Number(r.gflops.toFixed(1)),
+          'peak RSS (MB)': Math.round(r.peakRssBytes / 1e6),
+        })));
+      }
+      if (runs.length > 1) {
+        console.log(`speed relative to ${runs[0]!.backend} (its time per iteration / theirs):`);
+        console.table(speedups(runs));
+      }
     });
 }
 
-async function benchSize(size: number, options: BenchOptions): Promise<BenchResult> {
-  const vgg = await loadVgg19();
+/** Instant styles run on tfjs whatever the backend: the backend only picks tfjs's kernels. */
+async function printInstantBench(options: BenchOptions): Promise<void> {
+  const backend = await initBackend({ backend: options.backend });
+  const result = await benchInstant(backend, options.iterations, pattern);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ threads: backend.threads ?? null, ...result }, null, 2)}\n`);
+    return;
+  }
+  console.log(`backend: ${backend.kind}${backend.threads ? ` (${backend.threads} threads)` : ''}, executor ${result.executor}`);
+  console.table([
+    { what: 'one look, 1024×768', ms: Math.round(result.fullSizeMs), 'CPU ms': Math.round(result.fullSizeCpuMs) },
+    { what: 'nine looks, 256×192 each', ms: Math.round(result.gridMs), 'CPU ms': Math.round(result.gridCpuMs) },
+  ]);
+  console.log(`peak RSS ${Math.round(result.peakRssBytes / 1e6)} MB`);
+}
+
+async function benchHere(options: BenchOptions): Promise<BackendRun> {
+  const backend = await initBackend({ backend: options.backend, device: options.device });
+  const results: BenchResult[] = [];
+  for (const size of [...options.sizes].sort((a, b) => a - b)) {
+    if (!options.json) process.stderr.write(`${backend.kind} ${size}px …\n`);
+    results.push(await benchSize(backend, size, options));
+  }
+  return { backend: backend.kind, device: backend.device ?? null, threads: backend.threads ?? null, results };
+}
+
+/** One child process per backend: a process holds one backend, and each gets its own peak memory. */
+async function benchEach(backends: string[], options: BenchOptions): Promise<BackendRun[]> {
+  const runs: BackendRun[] = [];
+  for (const backend of backends) {
+    if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) throw new Error(`--backends: "${backend}" is not one of ${BACKEND_CHOICES.join(', ')}`);
+    if (!options.json) process.stderr.write(`${backend} …\n`);
+    const args = [process.argv[1]!, 'bench', '--json', '--backend', backend, '--sizes', options.sizes.join(','),
+      '--iterations', String(options.iterations), '--warmup', String(options.warmup), '--optimizer', options.optimizer,
+      ...(backend === 'onnx' || backend === 'auto' ? ['--device', options.device] : [])];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * 1024 ** 2 });
+    runs.push(JSON.parse(stdout) as BackendRun);
+  }
+  return runs;
+}
+
+function speedups(runs: BackendRun[]): Record<string, Record<string, number>> {
+  const [base, ...others] = runs;
+  return Object.fromEntries(base!.results.map((r, i) => [
+    `${r.size}px`,
+    Object.fromEntries(others.map((run) => [run.backend, Number((r.msPerIteration / run.results[i]!.msPerIteration).toFixed(2))])),
+  ]));
+}
+
+async function benchSize(backend: BackendInfo, size: number, options: BenchOptions): Promise<BenchResult> {
+  const executor = await loadExecutor(backend);
   const stamps: number[] = [];
-  let peakRss = process.memoryUsage().rss;
-  await stylize(vgg, { content: pattern(size, size, 1), styles: [pattern(size, size, 2)] }, {
+  const cpuStamps: number[] = [];
+  await stylize(executor, { content: pattern(size, size, 1), styles: [pattern(size, size, 2)] }, {
     size, scales: [size], iterations: options.warmup + options.iterations, optimizer: options.optimizer, progressEvery: 1,
   }, {
     previews: false,
     onProgress: (progress) => {
       stamps.push(progress.elapsedMs);
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      const { user, system } = process.cpuUsage();
+      cpuStamps.push((user + system) / 1000);
     },
   });
-  const times = stamps.slice(options.warmup).map((t, i) => t - stamps[options.warmup + i - 1]!).filter(Number.isFinite);
-  const msPerIteration = median(times);
+  const steps = (values: number[]) => values.slice(options.warmup).map((t, i) => t - values[options.warmup + i - 1]!).filter(Number.isFinite);
+  const msPerIteration = median(steps(stamps));
   // Backward to the pixels costs about one more forward pass: the weights get no gradient.
   const flops = 2 * forwardFlops(size, size, 'conv5_1');
-  return { size, width: size, height: size, msPerIteration, gflops: flops / msPerIteration / 1e6, peakRssBytes: peakRss };
+  // maxRSS is in kilobytes; it also sees native memory (ONNX Runtime's arena), which heap counters miss.
+  return { size, width: size, height: size, msPerIteration, cpuMsPerIteration: median(steps(cpuStamps)), gflops: flops / msPerIteration / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
-
 
 /** A deterministic test picture: smooth gradients with some texture, so activations are realistic. */
 function pattern(width: number, height: number, seed: number): RgbImage {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { VGG_NETWORKS } from '../../common/networks.js';
 import { INITS, MODES, OPTIMIZERS, POOLINGS, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
-import { BACKEND_CHOICES, type BackendChoice } from '../engine/index.js';
+import { BACKEND_CHOICES, DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
 import { checkOutputs, saveImage, saveReport, type Saved } from './outputs.js';
@@ -35,6 +35,7 @@ interface RenderOptions {
   keepColors?: boolean;
   progressEvery?: number;
   backend: BackendChoice;
+  device: OnnxDeviceChoice;
   threads?: number;
   modelsDir?: string;
 }
@@ -68,7 +69,8 @@ export function registerRenderCommand(program: Command): void {
     .addOption(new Option('--pooling <kind>', 'VGG pooling (default avg)').choices(POOLINGS))
     .option('--keep-colors', 'keep the colours of the content photo (luminance-only transfer)')
     .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--backend <name>', 'compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--device <name>', 'onnx execution provider (auto: a GPU provider that starts, else cpu)').choices(DEVICE_CHOICES).default('auto'))
     .option('--threads <n>', 'WebAssembly threads (default: all cores)', integer)
     .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: RenderOptions) => {
@@ -110,6 +112,7 @@ function toRequest(options: RenderOptions): RenderRequest {
     // Unset options are left out so the settings schema's defaults apply.
     settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as RenderSettingsInput,
     backend: options.backend,
+    device: options.device,
     ...(options.modelsDir && { models: modelsLocation({ dir: options.modelsDir }) }),
   };
 }
@@ -154,8 +157,9 @@ function rescueNote(what: string, saved: Saved): string | undefined {
 }
 
 function describeBackend(result: RenderResult): string {
-  const { kind, threads } = result.backendInfo;
-  return threads && threads > 1 ? `${kind} (${threads} threads)` : kind;
+  const { kind, threads, device } = result.backendInfo;
+  const name = device ? `${kind} ${device}` : kind;
+  return threads && threads > 1 ? `${name} (${threads} threads)` : name;
 }
 
 function reportOf(out: string, request: RenderRequest, result: RenderResult, totalMs: number): unknown {
@@ -164,7 +168,10 @@ function reportOf(out: string, request: RenderRequest, result: RenderResult, tot
     styles: request.styles,
     initImage: request.initImage ?? null,
     settings: { ...result.plan.settings, init: result.plan.init, styleBlend: result.plan.styleBlend },
-    backend: { kind: result.backendInfo.kind, threads: result.backendInfo.threads ?? null, skipped: result.backendInfo.skipped },
+    backend: {
+      kind: result.backendInfo.kind, threads: result.backendInfo.threads ?? null, skipped: result.backendInfo.skipped,
+      device: result.backendInfo.device ?? null, deviceSkipped: result.backendInfo.deviceSkipped ?? [],
+    },
     cancelled: result.cancelled,
     output: { file: out, width: result.image.width, height: result.image.height },
     stages: result.stages.map((stage) => ({ ...stage, msPerIteration: stage.iterations ? stage.ms / stage.iterations : null })),

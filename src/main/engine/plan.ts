@@ -78,13 +78,14 @@ function normalize(weights: number[], count: number, name: string, what: string)
   return weights.map((w) => w / sum);
 }
 
+/** Refuses a stage that would not fit on `backend`, before any work starts. */
 export function checkMemory(stage: StagePlan, backend: string): void {
-  const needed = estimateIterationBytes(stage.width, stage.height);
+  const needed = estimateIterationBytes(stage.width, stage.height, backend);
   const limit = memoryLimitBytes(backend);
   if (needed <= limit) return;
   const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
   const hint = backend === 'wasm'
-    ? 'the WebAssembly backend cannot address more than 4 GB; render at a smaller size (about 640 px at most) or install @tensorflow/tfjs-node'
+    ? 'the WebAssembly backend cannot address more than 4 GB; render at a smaller size (about 640 px at most) or use the onnx backend'
     : 'render at a smaller size';
   throw new AtelierError('TOO_LARGE', `a ${stage.width}×${stage.height} render needs about ${gb(needed)} GB of memory, more than the ${gb(limit)} GB available to the ${backend} backend: ${hint}`);
 }

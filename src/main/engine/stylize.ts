@@ -1,12 +1,11 @@
 import type { RenderOutcome, RenderProgress, RgbImage, StageReport } from '../../common/progress.js';
 import type { LossTerms, RenderSettingsInput } from '../../common/settings.js';
 import { activeBackend } from './backend/index.js';
+import type { Executor, NetworkImage, StageEvaluation } from './executor.js';
 import { fitLongSide, fromNetworkSpace, imageToTensor, keepContentColors, resizeTensor, tensorToImage, toNetworkSpace } from './image-tensor.js';
-import { computeTargets, disposeTargets, evaluate, type Targets } from './objective.js';
-import { createOptimizer } from './optimizers/index.js';
+import { createOptimizer, type Optimizer } from './optimizers/index.js';
 import { checkMemory, planRender, type RenderPlan, type StagePlan } from './plan.js';
 import * as tf from './tf.js';
-import type { Vgg19 } from './vgg19.js';
 
 export interface StylizeInputs {
   content?: RgbImage;
@@ -24,14 +23,24 @@ export interface StylizeHooks {
 
 const PREVIEW_LONG_SIDE = 256;
 
+/** The pixels being optimized, in network space, with their stage's size. */
+interface Pixels {
+  data: Float32Array;
+  width: number;
+  height: number;
+}
+
 /**
  * Paints `content` in the style of `styles` by optimizing the pixels (Gatys et al. 2015), stage by
- * stage from coarse to fine. Cancelling through `signal` stops within one iteration and resolves with
- * the best image so far. Every tensor it makes is released before it returns.
+ * stage from coarse to fine, with the objective computed by `executor`. Cancelling through `signal`
+ * stops within one iteration and resolves with the best image so far. Image handling (scaling,
+ * colour spaces, previews) is small work done with tfjs whatever the executor; every tensor it makes
+ * is released before it returns.
  */
-export async function stylize(vgg: Vgg19, inputs: StylizeInputs, settings: RenderSettingsInput, hooks: StylizeHooks = {}): Promise<RenderOutcome & { plan: RenderPlan }> {
+export async function stylize(executor: Executor, inputs: StylizeInputs, settings: RenderSettingsInput, hooks: StylizeHooks = {}): Promise<RenderOutcome & { plan: RenderPlan }> {
   const plan = planRender(settings, { content: inputs.content, styles: inputs.styles, initImage: inputs.initImage });
-  const backend = activeBackend()?.kind ?? tf.getBackend();
+  // The memory rule is the executor's runtime: onnx's own, else the tfjs backend's.
+  const backend = executor.kind === 'onnx' ? 'onnx' : (activeBackend()?.kind ?? tf.getBackend());
   for (const stage of plan.stages) checkMemory(stage, backend);
 
   const sources = tf.tidy(() => ({
@@ -43,16 +52,14 @@ export async function stylize(vgg: Vgg19, inputs: StylizeInputs, settings: Rende
   const clock = new Speedometer(plan.stages);
   const reports: StageReport[] = [];
   let initial: LossTerms | undefined;
-  let best: { image: tf.Tensor4D; terms: LossTerms } | undefined;
+  let best: { image: Pixels; terms: LossTerms } | undefined;
   let cancelled = false;
 
   try {
     for (const [index, stage] of plan.stages.entries()) {
-      const start: tf.Tensor4D = best ? resizeTensor(best.image, stage.height, stage.width) : startImage(plan, stage, sources);
-      best?.image.dispose();
-      best = undefined;
+      const start = best ? resizePixels(best.image, stage) : startImage(plan, stage, sources);
       const stageStarted = performance.now();
-      const result = await runStage(vgg, plan, stage, sources, start, hooks, (iteration, terms, x) => {
+      const result = await runStage(executor, plan, stage, sources, start, hooks, (iteration, terms, x) => {
         initial ??= terms;
         clock.record(index, performance.now() - stageStarted, iteration);
         if ((iteration + 1) % plan.settings.progressEvery === 0 || iteration === stage.iterations - 1) {
@@ -74,7 +81,7 @@ export async function stylize(vgg: Vgg19, inputs: StylizeInputs, settings: Rende
     }
     const last = plan.stages.at(-1)!;
     const finalImage = tf.tidy(() => {
-      let rgb = fromNetworkSpace(resizeTensor(best!.image, last.height, last.width));
+      let rgb = fromNetworkSpace(resizeTensor(pixelsToTensor(best!.image), last.height, last.width));
       if (plan.settings.keepColors && sources.content) rgb = keepContentColors(rgb, resizeTensor(sources.content, last.height, last.width));
       return rgb;
     });
@@ -85,7 +92,6 @@ export async function stylize(vgg: Vgg19, inputs: StylizeInputs, settings: Rende
       losses: { initial: initial ?? best!.terms, final: best!.terms },
     };
   } finally {
-    best?.image.dispose();
     tf.dispose([sources.content, ...sources.styles, sources.init].filter((t): t is tf.Tensor4D => t !== undefined));
   }
 }
@@ -96,10 +102,25 @@ interface Sources {
   init?: tf.Tensor4D;
 }
 
+function pixelsToTensor(pixels: Pixels): tf.Tensor4D {
+  return tf.tensor4d(pixels.data, [1, pixels.height, pixels.width, 3]);
+}
+
+function tensorToPixels(tensor: tf.Tensor4D): Pixels {
+  const [, height, width] = tensor.shape;
+  const data = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return { data: Float32Array.from(data), width, height };
+}
+
+function resizePixels(pixels: Pixels, stage: StagePlan): Pixels {
+  return tensorToPixels(tf.tidy(() => resizeTensor(pixelsToTensor(pixels), stage.height, stage.width)));
+}
+
 /** The first stage's starting image, in network space. */
-function startImage(plan: RenderPlan, stage: StagePlan, sources: Sources): tf.Tensor4D {
+function startImage(plan: RenderPlan, stage: StagePlan, sources: Sources): Pixels {
   const { width, height } = stage;
-  return tf.tidy(() => {
+  return tensorToPixels(tf.tidy(() => {
     switch (plan.init) {
       case 'content':
         return toNetworkSpace(resizeTensor(sources.content!, height, width));
@@ -110,83 +131,74 @@ function startImage(plan: RenderPlan, stage: StagePlan, sources: Sources): tf.Te
       case 'noise':
         return toNetworkSpace(tf.randomUniform([1, height, width, 3], 0, 255, 'float32', plan.settings.seed) as tf.Tensor4D);
     }
-  });
+  }));
 }
 
-type IterationListener = (iteration: number, terms: LossTerms, x: tf.Tensor4D) => void;
-
-async function runStage(
-  vgg: Vgg19, plan: RenderPlan, stage: StagePlan, sources: Sources, start: tf.Tensor4D, hooks: StylizeHooks, onIteration: IterationListener,
-): Promise<{ best: { image: tf.Tensor4D; terms: LossTerms }; iterations: number; cancelled: boolean }> {
-  const x = tf.variable(start, true);
-  start.dispose();
-  const stageSources = tf.tidy(() => ({
-    content: sources.content && toNetworkSpace(resizeTensor(sources.content, stage.height, stage.width)),
+/** The stage's source images in network space: the content at the stage's size, each style fitted to it. */
+function stageSources(stage: StagePlan, sources: Sources): { content?: NetworkImage; styles: NetworkImage[] } {
+  return {
+    ...(sources.content && { content: tensorToPixels(tf.tidy(() => toNetworkSpace(resizeTensor(sources.content!, stage.height, stage.width)))) }),
     styles: sources.styles.map((style) => {
       const fit = fitLongSide(style.shape[2], style.shape[1], stage.size);
-      return toNetworkSpace(resizeTensor(style, fit.height, fit.width));
+      return tensorToPixels(tf.tidy(() => toNetworkSpace(resizeTensor(style, fit.height, fit.width))));
     }),
-  }));
-  let targets: Targets;
-  try {
-    targets = computeTargets(vgg, plan, stageSources.content, stageSources.styles);
-  } catch (error) {
-    x.dispose();
-    throw error;
-  } finally {
-    tf.dispose([stageSources.content, ...stageSources.styles].filter((t): t is tf.Tensor4D => t !== undefined));
+  };
+}
+
+export function createStageOptimizer(plan: RenderPlan): Optimizer {
+  const { optimizer, learningRate, historySize } = plan.settings;
+  switch (optimizer) {
+    case 'adam':
+    case 'gd':
+      return createOptimizer({ kind: optimizer, learningRate });
+    case 'lbfgs':
+      return createOptimizer({ kind: 'lbfgs', historySize });
   }
-  const optimizer = plan.settings.optimizer === 'adam'
-    ? createOptimizer({ kind: 'adam', learningRate: plan.settings.learningRate })
-    : createOptimizer({ kind: 'lbfgs', historySize: plan.settings.historySize });
-  let best: { image: tf.Tensor4D; terms: LossTerms } | undefined;
+}
+
+type IterationListener = (iteration: number, terms: LossTerms, x: Pixels) => void;
+
+async function runStage(
+  executor: Executor, plan: RenderPlan, stage: StagePlan, sources: Sources, start: Pixels, hooks: StylizeHooks, onIteration: IterationListener,
+): Promise<{ best: { image: Pixels; terms: LossTerms }; iterations: number; cancelled: boolean }> {
+  const prepared = await executor.prepare({ plan, stage, ...stageSources(stage, sources) });
+  const x: Pixels = { ...start, data: Float32Array.from(start.data) };
+  const optimizer = createStageOptimizer(plan);
+  let best: { image: Pixels; terms: LossTerms } | undefined;
   let iteration = 0;
   let cancelled = false;
   try {
     for (; iteration < stage.iterations; iteration++) {
-      // The loop is synchronous math; yielding lets an abort (Ctrl-C, a Cancel click) arrive.
+      // Some executors block while they compute; yielding lets an abort (Ctrl-C, a Cancel click) arrive.
       await new Promise((resolve) => setImmediate(resolve));
       if (hooks.signal?.aborted) {
         cancelled = true;
         break;
       }
-      const before = tf.clone(x) as tf.Tensor4D;
-      let terms!: LossTerms;
-      optimizer.step(x, (image) => {
-        const evaluated = evaluate(vgg, plan, targets, image);
-        terms = evaluated.terms;
-        return evaluated;
+      const before = Float32Array.from(x.data);
+      let evaluated!: StageEvaluation;
+      await optimizer.step(x.data, async (image) => {
+        evaluated = await prepared.evaluate(image);
+        return { loss: evaluated.terms.total, grad: evaluated.grad };
       });
-      if (!best || terms.total < best.terms.total) {
-        best?.image.dispose();
-        best = { image: before, terms };
-      } else {
-        before.dispose();
-      }
+      const { terms } = evaluated;
+      if (!best || terms.total < best.terms.total) best = { image: { ...x, data: before }, terms };
       onIteration(iteration, terms, x);
     }
-    if (!best) {
-      // No iteration ran (zero iterations, or cancelled at once): the start is the best there is.
-      const evaluated = evaluate(vgg, plan, targets, x);
-      evaluated.grad.dispose();
-      best = { image: tf.clone(x) as tf.Tensor4D, terms: evaluated.terms };
-    }
+    // No iteration ran (zero iterations, or cancelled at once): the start is the best there is.
+    best ??= { image: x, terms: (await prepared.evaluate(x.data)).terms };
     return { best, iterations: iteration, cancelled };
-  } catch (error) {
-    best?.image.dispose();
-    throw error;
   } finally {
     optimizer.dispose();
-    x.dispose();
-    disposeTargets(targets);
+    prepared.dispose();
   }
 }
 
-function preview(x: tf.Tensor4D, plan: RenderPlan, content: tf.Tensor4D | undefined): RgbImage {
-  const [, height, width] = x.shape;
+function preview(x: Pixels, plan: RenderPlan, content: tf.Tensor4D | undefined): RgbImage {
+  const { width, height } = x;
   const fit = fitLongSide(width, height, Math.min(PREVIEW_LONG_SIDE, Math.max(width, height)));
   const small = tf.tidy(() => {
-    const rgb = fromNetworkSpace(resizeTensor(x, fit.height, fit.width));
+    const rgb = fromNetworkSpace(resizeTensor(pixelsToTensor(x), fit.height, fit.width));
     return plan.settings.keepColors && content ? keepContentColors(rgb, resizeTensor(content, fit.height, fit.width)) : rgb;
   });
   const image = tensorToImage(small);

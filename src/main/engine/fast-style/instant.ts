@@ -17,7 +17,8 @@ export interface InstantOptions {
  * `strength` (0 returns the photo itself) and optionally puts the photo's colours back.
  */
 export async function instantStylize(net: FastStyleNet, photo: RgbImage, options: InstantOptions, backend: string): Promise<RgbImage> {
-  checkInstantMemory(photo.width, photo.height, backend);
+  // The onnx backend paints instant styles with tfjs on WebAssembly, so the wasm heap is the limit.
+  checkInstantMemory(photo.width, photo.height, backend === 'onnx' ? 'wasm' : backend);
   const painted = await net.stylize(photo);
   const mixed = tf.tidy(() => {
     const original = imageToTensor(photo);

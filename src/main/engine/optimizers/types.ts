@@ -1,25 +1,27 @@
-import type * as tf from '@tensorflow/tfjs-core';
-
-/** The loss at a point and its gradient, which has the point's shape. The optimizer takes ownership of `grad`. */
+/** The loss at a point and its gradient, which has the point's length. The optimizer may keep `grad`. */
 export interface Evaluation {
   loss: number;
-  grad: tf.Tensor;
+  grad: Float32Array;
 }
 
 /** One forward and backward pass of the loss at `x`. */
-export type Objective = (x: tf.Tensor) => Evaluation;
+export type Objective = (x: Float32Array) => Evaluation | Promise<Evaluation>;
 
-/** Optimizes the pixels held in one variable; each instance is bound to that variable's shape. */
+/**
+ * Optimizes pixels held in one Float32Array; each instance is bound to that array's length. Plain
+ * arrays rather than tensors keep the optimizers the same whichever executor computes the gradient.
+ */
 export interface Optimizer {
   /**
    * Evaluates the objective at the current x (exactly once per step, so one step = one forward+backward
-   * pass), updates x in place, and returns the loss at x before the update.
+   * pass), updates x in place, and resolves with the loss at x before the update.
    */
-  step(x: tf.Variable, objective: Objective): number;
-  /** Frees the optimizer's state tensors. */
+  step(x: Float32Array, objective: Objective): Promise<number>;
+  /** Drops the optimizer's state. */
   dispose(): void;
 }
 
 export type OptimizerSpec =
   | { kind: 'adam'; learningRate: number }
-  | { kind: 'lbfgs'; historySize: number; learningRate?: number };
+  | { kind: 'lbfgs'; historySize: number; learningRate?: number }
+  | { kind: 'gd'; learningRate: number };

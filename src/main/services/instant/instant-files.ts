@@ -8,6 +8,7 @@ import type { ModelsLocation } from '../models/locations.js';
 import { loadFastStyle } from './networks.js';
 
 export interface InstantFilesOptions {
+  /** Unset: ATELIER_BACKEND, else auto, as for Gatys renders. */
   backend?: BackendChoice;
   /** Where the manifests and installed weights are (default: the checkout's models folder). */
   models?: Partial<ModelsLocation>;
@@ -35,7 +36,7 @@ export async function instantFiles(content: string | undefined, input: RenderSet
   if (!settings.instant) throw new AtelierError('BAD_SETTINGS', 'an instant render needs settings.instant (which network, what strength)');
   if (!content) throw new AtelierError('BAD_INPUT', 'an instant render needs a content photo');
   const started = performance.now();
-  const backendInfo = await initBackend({ backend: options.backend ?? 'auto' });
+  const backendInfo = await initBackend(options.backend ? { backend: options.backend } : {});
   const [photo, net] = await Promise.all([
     readImage(content, { maxLongSide: settings.size }),
     loadFastStyle(settings.instant.net, options),
@@ -71,7 +72,7 @@ export async function instantLooks(
     signal?: AbortSignal;
   } = {},
 ): Promise<InstantLook[]> {
-  const backendInfo = await initBackend({ backend: options.backend ?? 'auto' });
+  const backendInfo = await initBackend(options.backend ? { backend: options.backend } : {});
   const photo = await readImage(content, { maxLongSide: options.size ?? INSTANT_PREVIEW_SIZE });
   const looks: InstantLook[] = [];
   for (const name of options.nets ?? FAST_STYLES) {

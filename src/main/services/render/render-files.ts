@@ -1,9 +1,9 @@
 import type { RenderOutcome, RenderPhase, RenderProgress } from '../../../common/progress.js';
 import type { RenderSettingsInput } from '../../../common/settings.js';
-import { initBackend, stylize, type BackendChoice, type BackendInfo, type RenderPlan } from '../../engine/index.js';
+import { initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice, type RenderPlan } from '../../engine/index.js';
 import { encodePreview, readImage } from '../images/index.js';
 import type { ModelsLocation } from '../models/index.js';
-import { loadVgg19 } from './vgg19-model.js';
+import { loadExecutor } from './vgg19-model.js';
 
 export interface RenderRequest {
   /** Content photo; not needed for texture synthesis. */
@@ -13,7 +13,10 @@ export interface RenderRequest {
   /** Starting image when settings.init is 'image'. */
   initImage?: string;
   settings: RenderSettingsInput;
+  /** Unset: ATELIER_BACKEND, else auto (the app's render workers and tests pick through the environment). */
   backend?: BackendChoice;
+  /** onnx's execution provider (default auto). */
+  device?: OnnxDeviceChoice;
   /** Where the manifests and installed weights are (default: the checkout's models folder). */
   models?: ModelsLocation;
 }
@@ -37,7 +40,7 @@ export async function renderFiles(
   hooks: { onProgress?: (update: RenderUpdate) => void; onPhase?: (phase: RenderPhase) => void; signal?: AbortSignal } = {},
 ): Promise<RenderResult> {
   hooks.onPhase?.('engine');
-  const backendInfo = await initBackend({ backend: request.backend ?? 'auto' });
+  const backendInfo = await initBackend({ ...(request.backend && { backend: request.backend }), ...(request.device && { device: request.device }) });
   hooks.onPhase?.('images');
   const size = request.settings.size ?? 512;
   const [content, init, ...styles] = await Promise.all([
@@ -46,7 +49,7 @@ export async function renderFiles(
     ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
   ]);
   hooks.onPhase?.('network');
-  const vgg = await loadVgg19(request.models, request.settings.network);
+  const executor = await loadExecutor(backendInfo, request.models, request.settings.network);
   hooks.onPhase?.('painting');
 
   // Previews are encoded off the engine's loop; chaining keeps events in order.
@@ -57,7 +60,7 @@ export async function renderFiles(
   });
 
   const outcome = await stylize(
-    vgg,
+    executor,
     { content: content?.image, initImage: init?.image, styles: styles.map((s) => s!.image) },
     { ...request.settings, styleBlend: request.settings.styleBlend ?? request.styles.map((s) => s.weight ?? 1) },
     { ...(onProgress && { onProgress }), ...(hooks.signal && { signal: hooks.signal }) },

@@ -28,7 +28,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
 };
 
 export const MODE_LABELS = { transfer: 'Transfer', content: 'Content', texture: 'Texture' } as const;
-export const OPTIMIZER_LABELS = { lbfgs: 'L-BFGS', adam: 'Adam' } as const;
+export const OPTIMIZER_LABELS = { lbfgs: 'L-BFGS', adam: 'Adam', gd: 'Gradient descent' } as const;
 export const INIT_LABELS = { '': 'Automatic', content: 'Content photo', noise: 'Noise', style: 'Style image' } as const;
 export const TV_KIND_LABELS = { l1: 'L1', squared: 'Squared' } as const;
 export const POOLING_LABELS = { avg: 'Average', max: 'Max' } as const;

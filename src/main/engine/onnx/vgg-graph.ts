@@ -1,0 +1,341 @@
+import { AtelierError } from '../../../common/errors.js';
+import { NETWORK_LAYERS, poolAfter, type VggNetwork } from '../../../common/networks.js';
+import type { VggLayer } from '../../../common/settings.js';
+import type { RenderPlan } from '../plan.js';
+import type { ConvWeights, Pooling, VggWeights } from '../vgg19.js';
+import { GraphBuilder } from './graph-builder.js';
+
+/*
+ * The style-transfer objective as ONNX graphs. ONNX Runtime has no autodiff in Node, so the backward
+ * pass is written out as nodes, following what measured fastest on ORT's CPU kernels:
+ * - a convolution's gradient to its input is a convolution with the kernel turned 180° and its
+ *   channels swapped (faster than ConvTranspose), and constant scales are folded into those kernels;
+ * - between convolutions only same-shape elementwise ops and nearest Resize, which keep ORT's blocked
+ *   channel layout (broadcasts and Where force a layout conversion each way);
+ * - loss sums in float64 (a float32 sum of squares is off by ~2e-5 relative);
+ * - only the loss terms and the gradient leave the graph: every output is copied out.
+ * Layout inside is NCHW; images cross the boundary as [1, H, W, 3] like the tfjs executor's.
+ */
+
+interface FeatureMap {
+  name: string;
+  channels: number;
+  height: number;
+  width: number;
+}
+
+interface LayerTrace {
+  layer: VggLayer;
+  /** Post-ReLU output. */
+  output: FeatureMap;
+  /** The layer's input size (after the previous pooling, if any). */
+  input: FeatureMap;
+  /** Set when the layer's input came through a pooling: what the backward pass needs to undo it. */
+  pooledFrom?: { map: FeatureMap; indices?: string };
+}
+
+/** Layers and weights shared by the graphs of one render. */
+export interface NetworkSpec {
+  /** Which layer table to build from (the same one the tfjs Vgg19 uses). */
+  network: VggNetwork;
+  /** Weights for every layer of that table. */
+  weights: VggWeights;
+  pooling: Pooling;
+}
+
+/** The layers the objective reads, given the plan's weights; the same choice as the tfjs objective's. */
+export function lossLayers(plan: RenderPlan, hasContent: boolean): { content: VggLayer[]; style: { layer: VggLayer; weight: number }[] } {
+  return {
+    content: plan.contentWeight > 0 && hasContent ? plan.contentLayers : [],
+    style: plan.styleWeight > 0 ? plan.styleLayers : [],
+  };
+}
+
+class VggGraph {
+  readonly g = new GraphBuilder();
+  private readonly forwardKernels = new Map<VggLayer, { kernel: string; bias: string }>();
+  private readonly layers: readonly VggLayer[];
+  private readonly poolAfter: Set<VggLayer>;
+
+  constructor(private readonly network: NetworkSpec) {
+    this.layers = NETWORK_LAYERS[network.network];
+    this.poolAfter = poolAfter(network.network);
+  }
+
+  /** The deepest of `layers` in this network's order; a layer the network lacks is refused. */
+  deepestOf(layers: VggLayer[]): VggLayer | undefined {
+    const missing = layers.find((layer) => !this.layers.includes(layer));
+    if (missing) throw new Error(`${this.network.network} has no layer ${missing}`);
+    if (layers.length === 0) return undefined;
+    return this.layers[Math.max(...layers.map((l) => this.layers.indexOf(l)))];
+  }
+
+  weights(layer: VggLayer): ConvWeights {
+    const weights = this.network.weights[layer];
+    if (!weights) throw new Error(`no weights for ${this.network.network} layer ${layer}`);
+    return weights;
+  }
+
+  /** Runs an NCHW image through the network up to `deepest`, keeping what the backward pass needs. */
+  forward(image: FeatureMap, deepest: VggLayer): LayerTrace[] {
+    const traces: LayerTrace[] = [];
+    let x = image;
+    let pooledFrom: LayerTrace['pooledFrom'];
+    for (const layer of this.layers.slice(0, this.layers.indexOf(deepest) + 1)) {
+      const { kernel, bias } = this.kernels(layer);
+      const channels = this.weights(layer).kernelShape[3];
+      const conv = this.g.op('Conv', [x.name, kernel, bias], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+      const output = { name: this.g.op('Relu', [conv]), channels, height: x.height, width: x.width };
+      traces.push({ layer, output, input: x, ...(pooledFrom && { pooledFrom }) });
+      pooledFrom = undefined;
+      x = output;
+      if (this.poolAfter.has(layer) && layer !== deepest) {
+        const pooledSize = { channels, height: Math.floor(x.height / 2), width: Math.floor(x.width / 2) };
+        if (pooledSize.height === 0 || pooledSize.width === 0) {
+          throw new AtelierError('BAD_SETTINGS', `a ${image.width}×${image.height} stage is too small to reach ${deepest}: the image shrinks to nothing after ${layer}'s pooling; use larger scales or shallower layers`);
+        }
+        const window = { kernel_shape: [2, 2], strides: [2, 2] };
+        if (this.network.pooling === 'max') {
+          const [pooled, indices] = this.g.opMulti('MaxPool', [x.name], 2, window);
+          pooledFrom = { map: x, indices: indices! };
+          x = { name: pooled!, ...pooledSize };
+        } else {
+          pooledFrom = { map: x };
+          x = { name: this.g.op('AveragePool', [x.name], window), ...pooledSize };
+        }
+      }
+    }
+    return traces;
+  }
+
+  /** Gram matrix over positions, divided by their number: [C, C]. */
+  gram(features: FeatureMap): { gram: string; flat: string } {
+    const positions = features.height * features.width;
+    const flat = this.g.op('Reshape', [features.name, this.g.ints([features.channels, positions])]);
+    return { gram: this.g.op('Gemm', [flat, flat], { transB: 1, alpha: { float: 1 / positions } }), flat };
+  }
+
+  nhwcToNchw(name: string, height: number, width: number): FeatureMap {
+    return { name: this.g.op('Transpose', [name], { perm: [0, 3, 1, 2] }), channels: 3, height, width };
+  }
+
+  /** Σ x² in float64, times `scale`, as a [1] tensor. */
+  sumOfSquares(value: string, scale: number): string {
+    const sum = this.g.op('ReduceSumSquare', [this.g.op('Cast', [value], { to: 11 })], { keepdims: 0 });
+    return this.g.op('Reshape', [this.g.op('Mul', [sum, this.g.scalar(scale, 'float64')]), this.g.ints([1])]);
+  }
+
+  sum(value: string, scale: number): string {
+    const sum = this.g.op('ReduceSum', [this.g.op('Cast', [value], { to: 11 })], { keepdims: 0 });
+    return this.g.op('Reshape', [this.g.op('Mul', [sum, this.g.scalar(scale, 'float64')]), this.g.ints([1])]);
+  }
+
+  addAll(values: string[]): string | undefined {
+    return values.reduce<string | undefined>((sum, v) => (sum ? this.g.op('Add', [sum, v]) : v), undefined);
+  }
+
+  /**
+   * Backpropagates per-layer gradients (with respect to each layer's post-ReLU output) down to the
+   * NCHW image.
+   */
+  backward(traces: LayerTrace[], layerGrads: Map<VggLayer, string>): string {
+    let g: string | undefined;
+    for (const trace of traces.toReversed()) {
+      const gy = this.addAll([g, layerGrads.get(trace.layer)].filter((v): v is string => v !== undefined))!;
+      // ReLU: the output is ≥ 0, so its sign is the unit step (and keeps the layout, unlike Where).
+      const gPre = this.g.op('Mul', [gy, this.g.op('Sign', [trace.output.name])]);
+      const averaged = trace.pooledFrom && !trace.pooledFrom.indices;
+      const gx = this.g.op('Conv', [gPre, this.backwardKernel(trace.layer, averaged ? 0.25 : 1)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+      g = trace.pooledFrom ? this.unpool(gx, trace.pooledFrom) : gx;
+    }
+    return g!;
+  }
+
+  private unpool(grad: string, { map, indices }: NonNullable<LayerTrace['pooledFrom']>): string {
+    if (indices) {
+      // Max pooling: each pooled value's gradient goes back to the position it was taken from.
+      const size = map.channels * map.height * map.width;
+      const zeros = this.g.constant(new Float32Array(size), [size], 'zeros');
+      const flatIndices = this.g.op('Reshape', [indices, this.g.ints([-1])]);
+      const flatGrad = this.g.op('Reshape', [grad, this.g.ints([-1])]);
+      const scattered = this.g.op('ScatterElements', [zeros, flatIndices, flatGrad], { axis: 0 });
+      return this.g.op('Reshape', [scattered, this.g.ints([1, map.channels, map.height, map.width])]);
+    }
+    // Average pooling: spread over the 2×2 window (the ¼ is folded into the kernel that produced
+    // `grad`); 'valid' pooling dropped an odd last row or column, which gets no gradient.
+    const spread = this.g.op('Resize', [grad, '', this.g.constant(Float32Array.of(1, 1, 2, 2), [4], 'scales')], {
+      mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor',
+    });
+    if (map.height % 2 === 0 && map.width % 2 === 0) return spread;
+    return this.g.op('Pad', [spread, this.g.ints([0, 0, 0, 0, 0, 0, map.height % 2, map.width % 2])]);
+  }
+
+  private kernels(layer: VggLayer): { kernel: string; bias: string } {
+    let names = this.forwardKernels.get(layer);
+    if (!names) {
+      const { kernel, kernelShape: [kh, kw, cin, cout], bias } = this.weights(layer);
+      // HWIO → OIHW.
+      const oihw = new Float32Array(kernel.length);
+      for (let h = 0; h < kh; h++) for (let w = 0; w < kw; w++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
+        oihw[((o * cin + i) * kh + h) * kw + w] = kernel[((h * kw + w) * cin + i) * cout + o]!;
+      }
+      names = { kernel: this.g.constant(oihw, [cout, cin, kh, kw], `${layer}_w`), bias: this.g.constant(Float32Array.from(bias), [cout], `${layer}_b`) };
+      this.forwardKernels.set(layer, names);
+    }
+    return names;
+  }
+
+  /** The kernel of the convolution's input gradient: turned 180°, channels swapped, times `scale`. */
+  private backwardKernel(layer: VggLayer, scale: number): string {
+    const { kernel, kernelShape: [kh, kw, cin, cout] } = this.weights(layer);
+    const flipped = new Float32Array(kernel.length);
+    for (let h = 0; h < kh; h++) for (let w = 0; w < kw; w++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
+      flipped[((i * cout + o) * kh + h) * kw + w] = scale * kernel[(((kh - 1 - h) * kw + (kw - 1 - w)) * cin + i) * cout + o]!;
+    }
+    return this.g.constant(flipped, [cin, cout, kh, kw], `${layer}_wT`);
+  }
+}
+
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+/** Shapes of the target tensors: content feature maps [1, C, h, w] and Gram matrices [C, C]. */
+export interface TargetShapes {
+  content: Map<VggLayer, number[]>;
+  grams: Map<VggLayer, number[]>;
+}
+
+/**
+ * The forward-only graph that computes a stage's targets: inputs `content` and `style0…` ([1, H, W, 3]
+ * network space), outputs `content_<layer>` and `gram_<layer>` (the style Gram matrices blended by
+ * `plan.styleBlend`; see objective.ts for why blending the matrices is exact).
+ */
+export function targetsGraph(network: NetworkSpec, plan: RenderPlan, content: ImageSize | undefined, styles: ImageSize[]): { bytes: Uint8Array; shapes: TargetShapes } {
+  const v = new VggGraph(network);
+  const layers = lossLayers(plan, content !== undefined);
+  const shapes: TargetShapes = { content: new Map(), grams: new Map() };
+  if (content && layers.content.length > 0) {
+    const image = v.nhwcToNchw(v.g.input('content', [1, content.height, content.width, 3]), content.height, content.width);
+    const traces = v.forward(image, v.deepestOf(layers.content)!);
+    for (const layer of layers.content) {
+      const map = traces.find((t) => t.layer === layer)!.output;
+      const shape = [1, map.channels, map.height, map.width];
+      v.g.output(map.name, `content_${layer}`, shape);
+      shapes.content.set(layer, shape);
+    }
+  }
+  if (layers.style.length > 0) {
+    const blended = new Map<VggLayer, string>();
+    styles.forEach((style, s) => {
+      const image = v.nhwcToNchw(v.g.input(`style${s}`, [1, style.height, style.width, 3]), style.height, style.width);
+      const traces = v.forward(image, v.deepestOf(layers.style.map((l) => l.layer))!);
+      for (const { layer } of layers.style) {
+        const weighted = v.g.op('Mul', [v.gram(traces.find((t) => t.layer === layer)!.output).gram, v.g.scalar(plan.styleBlend[s]!)]);
+        const sum = blended.get(layer);
+        blended.set(layer, sum ? v.g.op('Add', [sum, weighted]) : weighted);
+      }
+    });
+    for (const [layer, name] of blended) {
+      const channels = v.weights(layer).kernelShape[3];
+      v.g.output(name, `gram_${layer}`, [channels, channels]);
+      shapes.grams.set(layer, [channels, channels]);
+    }
+  }
+  return { bytes: v.g.toBytes(), shapes };
+}
+
+/**
+ * The objective graph of one stage: inputs `image` [1, H, W, 3] and the targets of `targetsGraph`;
+ * outputs `terms` (float64 [3]: weighted content, style and TV losses) and `grad` ([1, H, W, 3], the
+ * gradient of their sum). Same definitions as losses.ts.
+ */
+export function objectiveGraph(network: NetworkSpec, plan: RenderPlan, size: ImageSize, targets: TargetShapes): Uint8Array {
+  const v = new VggGraph(network);
+  const { g } = v;
+  const { height, width } = size;
+  const input = g.input('image', [1, height, width, 3]);
+  const contentLayers = [...targets.content.keys()];
+  const styleLayers = plan.styleLayers.filter(({ layer }) => targets.grams.has(layer));
+  const deepest = v.deepestOf([...contentLayers, ...styleLayers.map((s) => s.layer)]);
+  const terms: string[] = [];
+  const layerGrads = new Map<VggLayer, string[]>();
+  const addGrad = (layer: VggLayer, grad: string) => layerGrads.set(layer, [...(layerGrads.get(layer) ?? []), grad]);
+  let networkGrad: string | undefined;
+
+  if (deepest) {
+    const traces = v.forward(v.nhwcToNchw(input, height, width), deepest);
+    const featuresOf = (layer: VggLayer) => traces.find((t) => t.layer === layer)!.output;
+
+    // Content: α · ½ mean((F − P)²) per layer; gradient α (F − P) / count.
+    const content = contentLayers.map((layer) => {
+      const map = featuresOf(layer);
+      const count = map.channels * map.height * map.width;
+      const target = g.input(`content_${layer}`, targets.content.get(layer)!);
+      const diff = g.op('Sub', [map.name, target]);
+      addGrad(layer, g.op('Mul', [diff, g.scalar(plan.contentWeight / count)]));
+      return v.sumOfSquares(diff, (0.5 * plan.contentWeight) / count);
+    });
+    terms.push(v.addAll(content) ?? g.constant(Float64Array.of(0), [1]));
+
+    // Style: β w_l Σ (G − A)² / (4N²) per layer; gradient β w_l (G − A) F / (N² M).
+    const style = styleLayers.map(({ layer, weight }) => {
+      const map = featuresOf(layer);
+      const n = map.channels;
+      const m = map.height * map.width;
+      const { gram, flat } = v.gram(map);
+      const diff = g.op('Sub', [gram, g.input(`gram_${layer}`, [n, n])]);
+      const scaled = g.op('Mul', [diff, g.scalar((plan.styleWeight * weight) / (n * n * m))]);
+      const gradFlat = g.op('MatMul', [scaled, flat]);
+      addGrad(layer, g.op('Reshape', [gradFlat, g.ints([1, n, map.height, map.width])]));
+      return v.sumOfSquares(diff, (plan.styleWeight * weight) / (4 * n * n));
+    });
+    terms.push(v.addAll(style) ?? g.constant(Float64Array.of(0), [1]));
+
+    const summed = new Map([...layerGrads].map(([layer, grads]) => [layer, v.addAll(grads)!]));
+    networkGrad = g.op('Transpose', [v.backward(traces, summed)], { perm: [0, 2, 3, 1] });
+  } else {
+    terms.push(g.constant(Float64Array.of(0), [1]), g.constant(Float64Array.of(0), [1]));
+  }
+
+  const tv = plan.tvWeight > 0 && height > 1 && width > 1 ? tvTerm(v, input, plan, size) : undefined;
+  terms.push(tv?.loss ?? g.constant(Float64Array.of(0), [1]));
+  const grad = v.addAll([networkGrad, tv?.grad].filter((x): x is string => x !== undefined))
+    ?? g.constant(new Float32Array(height * width * 3), [1, height, width, 3], 'zeros');
+  g.output(g.op('Concat', terms, { axis: 0 }), 'terms', [3], 'float64');
+  g.output(grad, 'grad', [1, height, width, 3]);
+  return g.toBytes();
+}
+
+/** γ · TV of the [1, H, W, 3] image (see losses.ts) and its gradient, written on the image's differences. */
+function tvTerm(v: VggGraph, image: string, plan: RenderPlan, { height, width }: ImageSize): { loss: string; grad: string } {
+  const { g } = v;
+  const slice = (top: number, left: number) => g.op('Slice', [image, g.ints([top, left]), g.ints([top + height - 1, left + width - 1]), g.ints([1, 2])]);
+  const corner = slice(0, 0);
+  const dy = g.op('Sub', [slice(1, 0), corner]);
+  const dx = g.op('Sub', [slice(0, 1), corner]);
+  const k = plan.tvWeight / ((height - 1) * (width - 1) * 3);
+  let loss: string;
+  let gdx: string;
+  let gdy: string;
+  if (plan.settings.tvKind === 'l1') {
+    loss = v.sum(g.op('Add', [g.op('Abs', [dx]), g.op('Abs', [dy])]), k);
+    gdx = g.op('Mul', [g.op('Sign', [dx]), g.scalar(k)]);
+    gdy = g.op('Mul', [g.op('Sign', [dy]), g.scalar(k)]);
+  } else {
+    // ((∂x)² + (∂y)² + ε)^1.25, whose derivative in ∂x is 2.5 (…)^0.25 ∂x.
+    const s = g.op('Add', [g.op('Add', [g.op('Mul', [dx, dx]), g.op('Mul', [dy, dy])]), g.scalar(1e-8)]);
+    loss = v.sum(g.op('Pow', [s, g.scalar(1.25)]), k);
+    const common = g.op('Mul', [g.op('Pow', [s, g.scalar(0.25)]), g.scalar(2.5 * k)]);
+    gdx = g.op('Mul', [common, dx]);
+    gdy = g.op('Mul', [common, dy]);
+  }
+  // Each difference pushes its two pixels apart: + at the later pixel, − at the corner one.
+  const pad = (value: string, pads: number[]) => g.op('Pad', [value, g.ints(pads)]);
+  const grad = g.op('Sub', [
+    g.op('Add', [pad(gdx, [0, 0, 1, 0, 0, 1, 0, 0]), pad(gdy, [0, 1, 0, 0, 0, 0, 1, 0])]),
+    pad(g.op('Add', [gdx, gdy]), [0, 0, 0, 0, 0, 1, 1, 0]),
+  ]);
+  return { loss, grad };
+}
