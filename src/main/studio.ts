@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
 import { AtelierError } from '../common/errors.js';
+import { createBackends } from './services/backends/index.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
 import { createLibrary } from './services/library/index.js';
 import { verifyModels } from './services/models/index.js';
+import { createPreferences } from './services/preferences/index.js';
 import { createPresets } from './services/presets/index.js';
 import { createQueue } from './services/queue/index.js';
 import { parseMediaRequest, type MediaKind, type MediaVariant } from './media.js';
@@ -24,8 +26,15 @@ export interface StudioOptions {
   /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
   notify?: QueueNotify;
   mode: 'desktop' | 'web';
+  /** The desktop's native folder dialog and file manager (Electron's dialog and shell); absent in web mode. */
+  shell?: DesktopShell;
   /** Reported by app.info; defaults to package.json's. */
   version?: string;
+}
+
+export interface DesktopShell {
+  chooseFolder(title: string): Promise<string | null>;
+  showItemInFolder(path: string): void;
 }
 
 export interface Studio {
@@ -65,7 +74,7 @@ function contractMethods<S extends ServiceName>(name: S, service: Handlers[S]): 
  * the contract's handler map and its validating dispatcher, and one stream of contract events.
  */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
-  const { dataDir, samplesDir, modelsDir, notify, mode } = options;
+  const { dataDir, samplesDir, modelsDir, notify, mode, shell } = options;
   const version = options.version ?? packageVersion();
   const listeners = new Set<StudioEventListener>();
   let backend: string | null = null;
@@ -80,15 +89,31 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     }
   };
 
-  const library = await createLibrary({ dataDir, samplesDir });
+  const library = await createLibrary({ dataDir, samplesDir, ...(shell && { chooseFolder: shell.chooseFolder }) });
   const presets = await createPresets({ dataDir });
-  const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
-  const queue = await createQueue({ library, notify });
+  const preferences = createPreferences(dataDir);
+  const exporter = await createExporter({
+    exportDir: join(dataDir, 'exports'),
+    library,
+    chosenDir: {
+      get: async () => (await preferences.read()).exportDir,
+      set: async (folder) => void (await preferences.update((current) => ({ ...current, exportDir: folder }))),
+    },
+    ...(shell && { shell }),
+  });
+  const backends = createBackends({ preferences, library });
+  const queue = await createQueue({
+    library,
+    notify,
+    backend: () => backends.renderBackend(),
+    onRendered: (render) => void backends.recordRender(render).catch((error: unknown) => console.error('atelier: could not keep the render speed:', error)),
+  });
 
   const unsubscribers = [
     library.onDidChange((payload) => emit('library:changed', payload)),
     presets.onDidChange(() => emit('presets:changed', {})),
     queue.onDidChangeJob((job) => emit('queue:job', job)),
+    queue.onDidChangeStatus((status) => emit('queue:status', status)),
     // Renders run in child processes, so the engine's backend is known here from their records only.
     queue.onDidChangeJob((job) => {
       if (job.state !== 'done' || !job.renderId) return;
@@ -109,6 +134,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     library: contractMethods('library', library),
     presets: contractMethods('presets', presets),
     queue: contractMethods('queue', queue),
+    backends: contractMethods('backends', backends),
     export: contractMethods('export', exporter),
   };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
-  exportRequestSchema, id, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
+  backendStatusSchema, exportRequestSchema, id, imageAssetSchema, jobSchema, pairSchema, presetSchema, queueStatusSchema, renderEstimateSchema,
+  renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
 } from './domain.js';
 
 /** One method: its single payload and its result. */
@@ -12,6 +13,8 @@ const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): 
 const none = z.object({}).strict();
 const ok = z.null();
 const byId = z.object({ id }).strict();
+/** Photos one batch may hold. */
+export const MAX_BATCH = 200;
 
 /**
  * Every call the UI can make, by service. Main (IPC), web mode (HTTP), the preload and the renderer's
@@ -47,6 +50,8 @@ export const contract = {
     deletePair: method(byId, ok),
     listRenders: method(z.object({ pairId: id.optional() }).strict(), z.array(renderRecordSchema)),
     deleteRender: method(byId, ok),
+    /** Desktop only: a native folder dialog, then every image in the chosen folder is imported; null when dismissed. */
+    importFolder: method(none, z.object({ folder: z.string(), images: z.array(imageAssetSchema), problems: z.array(z.string()) }).nullable()),
   },
   presets: {
     list: method(none, z.array(presetSchema)),
@@ -63,12 +68,33 @@ export const contract = {
     cancel: method(byId, ok),
     /** Forgets finished, failed and cancelled jobs. */
     clearFinished: method(none, ok),
+    /** One pair's styles and settings on each photo: a new pair per photo, their renders queued as one batch. */
+    enqueueBatch: method(z.object({ pairId: id, contentIds: z.array(id).min(1).max(MAX_BATCH) }).strict(), z.object({ batchId: id, jobs: z.array(jobSchema) })),
+    status: method(none, queueStatusSchema),
+    /** A paused queue finishes the running job but starts no other. */
+    setPaused: method(z.object({ paused: z.boolean() }).strict(), queueStatusSchema),
+    /** Swaps a queued job with the queued job before or after it. */
+    move: method(z.object({ id, direction: z.enum(['earlier', 'later']) }).strict(), queueStatusSchema),
+  },
+  backends: {
+    /** Every backend the engine knows, in its order of preference, probed on this machine; and the one chosen. */
+    list: method(none, z.object({ choice: z.string(), backends: z.array(backendStatusSchema) })),
+    /** 'auto' or a backend's name; used by the renders queued from now on. */
+    choose: method(z.object({ name: z.string().min(1).max(40) }).strict(), ok),
+    /** Time and memory a render of these settings would take on the chosen backend. */
+    estimate: method(z.object({ settings: settingsInputSchema, contentId: id.nullable(), styleIds: z.array(id).max(8) }).strict(), renderEstimateSchema),
   },
   export: {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */
     render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number() })),
     /** Reads the settings Atelier embedded in an exported image. */
     readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() })),
+    /** Where exports are written; `canChoose` only where a native folder dialog exists (desktop). */
+    folder: method(none, z.object({ folder: z.string(), canChoose: z.boolean() })),
+    /** Desktop only: a native folder dialog; the choice is remembered. Null when dismissed. */
+    chooseFolder: method(none, z.object({ folder: z.string() }).nullable()),
+    /** Desktop only: opens the file manager at a file this app exported. */
+    showInFolder: method(z.object({ path: z.string().min(1).max(4096) }).strict(), ok),
   },
 } as const;
 
@@ -91,6 +117,7 @@ export const events = {
   'queue:job': jobSchema,
   'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),
   'presets:changed': z.object({}),
+  'queue:status': queueStatusSchema,
   /** Menu commands and shortcuts handled by the UI. */
   'app:command': z.object({ command: z.enum(['open-photos', 'export', 'preferences', 'help']) }),
 } as const;

@@ -1,0 +1,99 @@
+import type { BackendStatus, Handlers, ImageAsset } from '../../../common/contract/index.js';
+import { AtelierError } from '../../../common/errors.js';
+import type { StageReport } from '../../../common/progress.js';
+import type { PreferencesStore } from '../preferences/index.js';
+import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed } from './estimate.js';
+import { probeBackend } from './probe.js';
+
+export interface BackendsOptions {
+  preferences: PreferencesStore;
+  library: { getImage(id: string): Promise<ImageAsset> };
+  /** Starts a backend in a fresh process and says whether it came up; probe.ts by default. */
+  probe?: (name: string) => Promise<BackendStatus>;
+}
+
+export type BackendsService = Handlers['backends'] & {
+  /** The backend a render queued now should ask the engine for; undefined: the engine's own choice. */
+  renderBackend(): Promise<string | undefined>;
+  /** Folds a finished render's measured speed into the estimates. */
+  recordRender(render: { backend: string; stages: readonly StageReport[]; durationMs: number }): Promise<void>;
+};
+
+/**
+ * The engine's backends as the studio sees them: which exist on this machine (each started once in a
+ * probe process, on first asking), which one renders use, and what a render would cost on it.
+ * The engine is imported lazily: the main process needs TensorFlow.js only once someone asks.
+ */
+export function createBackends({ preferences, library, probe = probeBackend }: BackendsOptions): BackendsService {
+  let probed: Promise<BackendStatus[]> | undefined;
+
+  function statuses(): Promise<BackendStatus[]> {
+    probed ??= import('../../engine/index.js').then(({ BACKEND_CHOICES }) =>
+      Promise.all(BACKEND_CHOICES.filter((name) => name !== 'auto').map((name) => probe(name))));
+    return probed;
+  }
+
+  /** The chosen backend, or for 'auto' the first that starts: the engine's own order of preference. */
+  async function effectiveBackend(): Promise<string> {
+    const { backend } = await preferences.read();
+    if (backend !== 'auto') return backend;
+    return (await statuses()).find((s) => s.available)?.name ?? 'cpu';
+  }
+
+  return {
+    async list() {
+      const [{ backend }, backends] = await Promise.all([preferences.read(), statuses()]);
+      return { choice: backend, backends };
+    },
+
+    async choose({ name }) {
+      if (name !== 'auto') {
+        const status = (await statuses()).find((s) => s.name === name);
+        if (!status) throw new AtelierError('BAD_INPUT', `there is no engine backend called "${name}"`);
+        if (!status.available) throw new AtelierError('BACKEND_UNAVAILABLE', `the ${name} backend cannot start on this machine: ${status.reason}`);
+      }
+      await preferences.update((current) => ({ ...current, backend: name }));
+      return null;
+    },
+
+    async estimate({ settings, contentId, styleIds }) {
+      const { planRender, estimateIterationBytes } = await import('../../engine/index.js');
+      const { checkMemory } = await import('../../engine/plan.js');
+      const sizeOf = async (id: string) => {
+        const { width, height } = await library.getImage(id);
+        return { width, height };
+      };
+      const [content, styles] = await Promise.all([contentId === null ? undefined : sizeOf(contentId), Promise.all(styleIds.map(sizeOf))]);
+      const plan = planRender(settings, { ...(content && { content }), styles });
+      const backend = await effectiveBackend();
+      const measured = (await preferences.read()).speed[backend];
+      const speed = measured ?? BUILT_IN_SPEED[backend] ?? UNKNOWN_SPEED;
+      const largest = plan.stages.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+      let tooLarge: string | null = null;
+      try {
+        checkMemory(largest, backend);
+      } catch (error) {
+        tooLarge = error instanceof Error ? error.message : String(error);
+      }
+      return {
+        backend,
+        seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(plan.stages)) / 1000,
+        bytes: estimateIterationBytes(largest.width, largest.height),
+        tooLarge,
+        measured: !!measured,
+      };
+    },
+
+    async renderBackend() {
+      const { backend } = await preferences.read();
+      return backend === 'auto' ? undefined : backend;
+    },
+
+    async recordRender({ backend, stages, durationMs }) {
+      await preferences.update((current) => {
+        const speed = updatedSpeed(current.speed[backend], { stages, durationMs });
+        return speed ? { ...current, speed: { ...current.speed, [backend]: speed } } : current;
+      });
+    },
+  };
+}

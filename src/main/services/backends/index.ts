@@ -1,0 +1,2 @@
+export { createBackends, type BackendsOptions, type BackendsService } from './backends.js';
+export { BUILT_IN_SPEED, pixelIterations, updatedSpeed } from './estimate.js';
