@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, shell } from 'electron';
 import { contentTypeFor } from '../media.js';
 import { createStudio, type Studio } from '../studio.js';
 import { registerIpc, sendEvent } from './ipc.js';
@@ -33,6 +33,14 @@ function notify({ title, body }: { title: string; body: string }): void {
   if (Notification.isSupported()) new Notification({ title, body }).show();
 }
 
+/** The native folder dialog, over the focused window; null when dismissed. */
+async function chooseFolder(title: string): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = { title, properties: ['openDirectory', 'createDirectory'] };
+  const window = BrowserWindow.getFocusedWindow();
+  const { canceled, filePaths } = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return canceled ? null : filePaths[0] ?? null;
+}
+
 /** Builds the studio and opens its doors to the page: IPC, the media scheme, events and the menu. */
 async function startStudio(): Promise<Studio> {
   if (app.isPackaged) {
@@ -44,6 +52,7 @@ async function startStudio(): Promise<Studio> {
     samplesDir: app.isPackaged ? join(process.resourcesPath, 'samples') : DEV_SAMPLES,
     notify,
     mode: 'desktop',
+    shell: { chooseFolder, showItemInFolder: (path) => shell.showItemInFolder(path) },
     version: app.getVersion(),
   });
   const pages = trustedPages();

@@ -4,5 +4,7 @@ export { describeError, errorTitle, type ErrorView } from './error-words.js';
 export { useLibraryStore, type SavePairInput } from './library.js';
 export { usePresetsStore } from './presets.js';
 export { isActive, jobFraction, useQueueStore } from './queue.js';
-export { useUiStore, type AppCommand, type Confirmation, type Dialog, type Toast, type ToastKind } from './ui.js';
+export { useUiStore, type AppCommand, type Confirmation, type Dialog, type Toast, type ToastAction, type ToastKind } from './ui.js';
 export { useExportsStore, type ExportResult } from './exports.js';
+export { useUndoStore, UNDO_MS, type UndoableDeletion } from './undo.js';
+export { useEngineStore } from './engine.js';

@@ -11,6 +11,8 @@ export const usePresetsStore = defineStore('presets', () => {
   const ui = useUiStore();
 
   const presets = ref<Preset[]>([]);
+  /** Presets deleted in the page whose undo time has not run out. */
+  const withheld = new Set<string>();
 
   const builtIn = computed(() => presets.value.filter((p) => p.builtIn));
   const saved = computed(() => presets.value.filter((p) => !p.builtIn).sort((a, b) => a.name.localeCompare(b.name)));
@@ -18,7 +20,7 @@ export const usePresetsStore = defineStore('presets', () => {
 
   async function load(): Promise<void> {
     try {
-      presets.value = await api.presets.list({});
+      presets.value = (await api.presets.list({})).filter((p) => !withheld.has(p.id));
     } catch (error) {
       ui.showError(error);
     }
@@ -91,5 +93,16 @@ export const usePresetsStore = defineStore('presets', () => {
     }
   }
 
-  return { presets, builtIn, saved, byId, load, listen, save, rename, remove, importFile, exportFile };
+  /** Hides a preset until `release`; the service still has it. */
+  function withhold(id: string): void {
+    withheld.add(id);
+    presets.value = presets.value.filter((p) => p.id !== id);
+  }
+
+  async function release(id: string): Promise<void> {
+    withheld.delete(id);
+    await load();
+  }
+
+  return { withhold, release, presets, builtIn, saved, byId, load, listen, save, rename, remove, importFile, exportFile };
 });
