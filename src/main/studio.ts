@@ -160,6 +160,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       disposed = true;
       for (const unsubscribe of unsubscribers) unsubscribe();
       listeners.clear();
+      backends.dispose();
       await queue.dispose();
     },
   };

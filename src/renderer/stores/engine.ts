@@ -11,19 +11,28 @@ export const useEngineStore = defineStore('engine', () => {
   const ui = useUiStore();
   const app = useAppStore();
 
-  /** Null until the services have tried each backend (that takes a few seconds, once). */
+  /**
+   * Null until the services have tried each backend: that starts TensorFlow.js in a process or two, a
+   * few seconds of CPU, so it happens when first needed (the first estimate, or a look at the picker),
+   * not while the studio opens.
+   */
   const backends = ref<BackendStatus[] | null>(null);
+  const loading = ref(false);
   const choice = ref('auto');
   const estimate = ref<RenderEstimate | null>(null);
   let asked = 0;
 
   async function load(): Promise<void> {
+    if (backends.value || loading.value) return;
+    loading.value = true;
     try {
       const listed = await api.backends.list({});
       backends.value = listed.backends;
       choice.value = listed.choice;
     } catch (error) {
       ui.showError(error);
+    } finally {
+      loading.value = false;
     }
   }
 
@@ -49,11 +58,13 @@ export const useEngineStore = defineStore('engine', () => {
     try {
       const answer = await api.backends.estimate(input);
       if (ticket === asked) estimate.value = answer;
+      // The services have probed the backends for this answer: the list costs nothing more now.
+      void load();
     } catch {
       // An estimate is a hint: without one the Render button still works and says what is wrong.
       if (ticket === asked) estimate.value = null;
     }
   }
 
-  return { backends, choice, estimate, load, choose, refreshEstimate };
+  return { backends, loading, choice, estimate, load, choose, refreshEstimate };
 });

@@ -5,10 +5,12 @@ import type { RenderSettingsInput } from '../../common/settings.js';
 import { api, subscribe } from '../api/index.js';
 import { describeError } from './error-words.js';
 import { useUiStore } from './ui.js';
+import { useUndoStore } from './undo.js';
 
 /** Built-in and saved presets: named settings a pair can start from. */
 export const usePresetsStore = defineStore('presets', () => {
   const ui = useUiStore();
+  const undo = useUndoStore();
 
   const presets = ref<Preset[]>([]);
   /** Presets deleted in the page whose undo time has not run out. */
@@ -36,6 +38,8 @@ export const usePresetsStore = defineStore('presets', () => {
 
   async function save(name: string, description: string, settings: RenderSettingsInput): Promise<Preset | null> {
     try {
+      // A preset being deleted still holds its name: it goes first, so the new one can take the name.
+      await undo.flush();
       const preset = await api.presets.save({ name, description, settings });
       upsert(preset);
       ui.toast('success', 'Preset saved', `“${preset.name}” is in your presets.`);
@@ -48,6 +52,7 @@ export const usePresetsStore = defineStore('presets', () => {
 
   async function rename(id: string, name: string): Promise<Preset | null> {
     try {
+      await undo.flush();
       const preset = await api.presets.rename({ id, name });
       upsert(preset);
       return preset;
@@ -71,6 +76,7 @@ export const usePresetsStore = defineStore('presets', () => {
   /** A preset file chosen by the person; a file that is not a preset is refused with the service's message. */
   async function importFile(file: Blob & { name?: string }): Promise<Preset | null> {
     try {
+      await undo.flush();
       const preset = await api.presets.import({ json: await file.text() });
       upsert(preset);
       ui.toast('success', 'Preset imported', `“${preset.name}” is in your presets.`);

@@ -49,11 +49,15 @@ export const useUndoStore = defineStore('undo', () => {
     const toast = ui.toast('info', deletion.title, deletion.message, UNDO_MS, { label: 'Undo', run: undo });
   }
 
-  /** Deletes whatever still waits, now: the page is closing or reloading. */
-  function flush(): void {
-    for (const finish of [...pending]) void finish();
+  /**
+   * Deletes whatever still waits, now: the page is closing, or the person does something the waiting
+   * deletion would collide with (importing a preset under the name of one being deleted).
+   */
+  async function flush(): Promise<void> {
+    await Promise.all([...pending].map((finish) => finish()));
   }
-  if (typeof window !== 'undefined') window.addEventListener('pagehide', flush);
+  // Read off globalThis: the stores also load in Node, where the store tests run them.
+  (globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('pagehide', () => void flush());
 
   return { remove, flush };
 });

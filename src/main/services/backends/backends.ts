@@ -3,13 +3,12 @@ import { AtelierError } from '../../../common/errors.js';
 import type { StageReport } from '../../../common/progress.js';
 import type { PreferencesStore } from '../preferences/index.js';
 import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed } from './estimate.js';
-import { probeBackend } from './probe.js';
+import { createPlanner } from './planner.js';
+import { probeBackends } from './probe.js';
 
 export interface BackendsOptions {
   preferences: PreferencesStore;
   library: { getImage(id: string): Promise<ImageAsset> };
-  /** Starts a backend in a fresh process and says whether it came up; probe.ts by default. */
-  probe?: (name: string) => Promise<BackendStatus>;
 }
 
 export type BackendsService = Handlers['backends'] & {
@@ -17,19 +16,21 @@ export type BackendsService = Handlers['backends'] & {
   renderBackend(): Promise<string | undefined>;
   /** Folds a finished render's measured speed into the estimates. */
   recordRender(render: { backend: string; stages: readonly StageReport[]; durationMs: number }): Promise<void>;
+  /** Stops the planning process. */
+  dispose(): void;
 };
 
 /**
  * The engine's backends as the studio sees them: which exist on this machine (each started once in a
- * probe process, on first asking), which one renders use, and what a render would cost on it.
- * The engine is imported lazily: the main process needs TensorFlow.js only once someone asks.
+ * probe process, on first asking), which one renders use, and what a render would cost on it. The
+ * engine itself (and TensorFlow.js with it) never loads in this process: see planner.ts.
  */
-export function createBackends({ preferences, library, probe = probeBackend }: BackendsOptions): BackendsService {
+export function createBackends({ preferences, library }: BackendsOptions): BackendsService {
+  const planner = createPlanner();
   let probed: Promise<BackendStatus[]> | undefined;
 
   function statuses(): Promise<BackendStatus[]> {
-    probed ??= import('../../engine/index.js').then(({ BACKEND_CHOICES }) =>
-      Promise.all(BACKEND_CHOICES.filter((name) => name !== 'auto').map((name) => probe(name))));
+    probed ??= planner.ask({ type: 'choices' }).then(({ names }) => probeBackends(names));
     return probed;
   }
 
@@ -57,36 +58,25 @@ export function createBackends({ preferences, library, probe = probeBackend }: B
     },
 
     async estimate({ settings, contentId, styleIds }) {
-      const { planRender, estimateIterationBytes } = await import('../../engine/index.js');
-      const { checkMemory } = await import('../../engine/plan.js');
       const sizeOf = async (id: string) => {
         const { width, height } = await library.getImage(id);
         return { width, height };
       };
       const [content, styles] = await Promise.all([contentId === null ? undefined : sizeOf(contentId), Promise.all(styleIds.map(sizeOf))]);
-      const plan = planRender(settings, { ...(content && { content }), styles });
       const backend = await effectiveBackend();
+      const { stages, bytes, tooLarge } = await planner.ask({ type: 'plan', settings, sources: { ...(content && { content }), styles }, backend });
       const measured = (await preferences.read()).speed[backend];
       const speed = measured ?? BUILT_IN_SPEED[backend] ?? UNKNOWN_SPEED;
-      const largest = plan.stages.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
-      let tooLarge: string | null = null;
-      try {
-        checkMemory(largest, backend);
-      } catch (error) {
-        tooLarge = error instanceof Error ? error.message : String(error);
-      }
-      return {
-        backend,
-        seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(plan.stages)) / 1000,
-        bytes: estimateIterationBytes(largest.width, largest.height),
-        tooLarge,
-        measured: !!measured,
-      };
+      return { backend, seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(stages)) / 1000, bytes, tooLarge, measured: !!measured };
     },
 
     async renderBackend() {
       const { backend } = await preferences.read();
       return backend === 'auto' ? undefined : backend;
+    },
+
+    dispose() {
+      planner.dispose();
     },
 
     async recordRender({ backend, stages, durationMs }) {

@@ -1,5 +1,6 @@
-// Entry point of a backend probe (forked by probe.ts): starts one engine backend in a fresh process,
-// since a process holds one backend for good, and says whether it could.
+// Entry point of a backend probe (forked by probe.ts): tries backends in the order given until one
+// starts, and says for each whether it could. A process holds one backend for good, so the ones after
+// a success are left for another probe process.
 import { initBackend, type BackendChoice } from '../../engine/index.js';
 
 /**
@@ -14,11 +15,18 @@ function reason(kind: string, error: unknown): string {
   return missing ? `the ${missing[1]} package is not installed` : text;
 }
 
-process.on('message', (kind: BackendChoice) => {
-  initBackend({ backend: kind }).then(
-    () => process.send!({ available: true, reason: null }),
-    (error: unknown) => process.send!({ available: false, reason: reason(kind, error) }),
-  );
+process.on('message', async (kinds: BackendChoice[]) => {
+  const results: { name: string; available: boolean; reason: string | null }[] = [];
+  for (const kind of kinds) {
+    try {
+      await initBackend({ backend: kind });
+      results.push({ name: kind, available: true, reason: null });
+      break;
+    } catch (error) {
+      results.push({ name: kind, available: false, reason: reason(kind, error) });
+    }
+  }
+  process.send!(results);
 });
 
 process.on('disconnect', () => process.exit(0));

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendStatus } from '../../../common/contract/index.js';
 
-/** A backend that has not started in this long counts as unavailable (a hung driver, a loaded machine). */
+/** A probe that has not answered in this long counts its backends unavailable (a hung driver, a loaded machine). */
 const PROBE_TIMEOUT_MS = 60_000;
 
 /** The compiled probe; under vitest (running .ts sources) the copy the build put in dist/, as for the render worker. */
@@ -11,22 +11,38 @@ function probeWorkerPath(): string {
   return fileURLToPath(new URL(fromSource ? '../../../../dist/main/services/backends/probe-worker.js' : './probe-worker.js', import.meta.url));
 }
 
-/** Starts `name` in a child process of its own and reports whether it came up, and if not, why. */
-export function probeBackend(name: string): Promise<BackendStatus> {
+/** One probe process: tries `names` in order and answers for each up to the first that started. */
+function probeOnce(names: string[]): Promise<BackendStatus[]> {
   return new Promise((resolve) => {
     const child = fork(probeWorkerPath(), [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     let settled = false;
-    const settle = (status: Omit<BackendStatus, 'name'>) => {
+    const settle = (statuses: BackendStatus[]) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      resolve({ name, ...status });
+      resolve(statuses);
     };
-    const timer = setTimeout(() => settle({ available: false, reason: `did not start within ${PROBE_TIMEOUT_MS / 1000} s` }), PROBE_TIMEOUT_MS);
-    child.on('message', (message: Omit<BackendStatus, 'name'>) => settle(message));
-    child.on('exit', (code, signal) => settle({ available: false, reason: `the probe stopped (${signal ?? `exit code ${code}`})` }));
-    child.on('error', (error) => settle({ available: false, reason: error.message }));
-    child.send(name);
+    const fail = (reason: string) => settle(names.map((name) => ({ name, available: false, reason })));
+    const timer = setTimeout(() => fail(`did not start within ${PROBE_TIMEOUT_MS / 1000} s`), PROBE_TIMEOUT_MS);
+    child.on('message', (statuses: BackendStatus[]) => settle(statuses));
+    child.on('exit', (code, signal) => fail(`the probe stopped (${signal ?? `exit code ${code}`})`));
+    child.on('error', (error) => fail(error.message));
+    child.send(names);
   });
+}
+
+/**
+ * Starts each backend in a child process and reports whether it came up, and if not, why. One process
+ * tries them in order until one starts, the next goes on from there: usually two processes, one after
+ * the other, so probing never takes more than a core from a render or the window.
+ */
+export async function probeBackends(names: readonly string[]): Promise<BackendStatus[]> {
+  const statuses: BackendStatus[] = [];
+  while (statuses.length < names.length) {
+    const answered = await probeOnce(names.slice(statuses.length));
+    // A probe always answers for at least the first name it was given.
+    statuses.push(...(answered.length > 0 ? answered : [{ name: names[statuses.length]!, available: false, reason: 'the probe gave no answer' }]));
+  }
+  return statuses;
 }
