@@ -38,6 +38,9 @@ const TITLES: Record<string, string> = {
   // Queue.
   RENDER_CRASHED: 'The render stopped unexpectedly',
   QUEUE_CLOSED: 'The render queue has stopped',
+  // Backends, and what only the desktop app can do.
+  BACKEND_UNAVAILABLE: 'That backend cannot run here',
+  DESKTOP_ONLY: 'Only in the desktop app',
   // Models.
   MODELS_MISSING: 'Model weights are not installed',
   MODELS_CORRUPT: 'Model weights are damaged',
