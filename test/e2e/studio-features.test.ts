@@ -99,6 +99,12 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     await s.byTestId('setting-scales').fill('300');
     await s.waitInPage(`!document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('${small} MB')`);
     expect(await megabytes()).toBeGreaterThan(small);
+    // Past what wasm can address, it says so before the render starts, the engine's reason in the tooltip.
+    await s.byTestId('setting-size').fill('2048');
+    await s.byTestId('setting-scales').fill('2048');
+    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.trim().startsWith('Too large for wasm: it needs about')`);
+    expect(await estimate.getAttribute('title')).toContain('WebAssembly backend cannot address more than 4 GB');
+    await shots('estimate-too-large');
     await s.byTestId('setting-size').fill('48');
     await s.byTestId('setting-scales').fill('48');
     await s.waitInPage(`document.querySelector('[data-testid="save-state"]')?.textContent.trim() === 'Saved'`);
@@ -153,6 +159,7 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     await s.byTestId('export-format').selectOption('avif');
     expect(await s.byTestId('export-quality').count()).toBe(1);
     await s.byTestId('export-name').fill('features-avif');
+    await shots('export-avif');
     await s.byTestId('export-save').click();
     await s.byTestId('export-result').waitFor();
     expect(await s.byTestId('export-show').count()).toBe(0);
