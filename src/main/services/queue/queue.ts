@@ -108,6 +108,8 @@ export function createQueue({ library, notify, backend, onRendered }: QueueOptio
     running = { entry, render };
     job.state = 'running';
     emit(job);
+    // It has left the waiting line.
+    emitStatus();
     let note: { title: string; body: string } | undefined;
     try {
       const outcome = await render.result;
