@@ -125,6 +125,15 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     expect(await s.inPage<string>(`document.querySelector('[data-testid="result-image"]').style.clipPath`)).toBe('inset(0px 0px 0px 100%)');
     await s.page.keyboard.up('\\');
     await s.byTestId('flipped-label').waitFor({ state: 'detached' });
+    // With Compare off the render shows alone, and the key still shows the photo.
+    await s.byTestId('compare-toggle').click();
+    await s.byTestId('compare-divider').waitFor({ state: 'detached' });
+    expect(await s.inPage<string>(`document.querySelector('[data-testid="result-image"]').style.clipPath`)).toBe('none');
+    await s.page.keyboard.down('\\');
+    await s.byTestId('flipped-label').waitFor();
+    await s.page.keyboard.up('\\');
+    await s.byTestId('compare-toggle').click();
+    await s.byTestId('compare-divider').waitFor();
 
     await s.byTestId('side-by-side-toggle').click();
     const view = s.byTestId('side-by-side');
