@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
 import { AtelierError } from '../common/errors.js';
@@ -6,10 +6,13 @@ import { createBackends } from './services/backends/index.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
 import { createLibrary } from './services/library/index.js';
-import { verifyModels } from './services/models/index.js';
+import { sampleFiles } from './services/library/import-image.js';
+import { createModelsService, type ModelsServiceOptions } from './services/models/models-service.js';
 import { createPreferences } from './services/preferences/index.js';
 import { createPresets } from './services/presets/index.js';
 import { createQueue } from './services/queue/index.js';
+import type { RenderLauncher } from './services/queue/render-process.js';
+import { checkoutResources, type ResourceLocations } from './services/resources/index.js';
 import { parseMediaRequest, type MediaKind, type MediaVariant } from './media.js';
 
 export type { MediaKind, MediaVariant } from './media.js';
@@ -19,10 +22,14 @@ type QueueNotify = NonNullable<Parameters<typeof createQueue>[0]['notify']>;
 export interface StudioOptions {
   /** Where the library, presets and exports live (the desktop app's userData folder, or --data). */
   dataDir: string;
-  /** The sample photos and paintings `library.importSamples` offers, when installed. */
-  samplesDir?: string;
-  /** Where the model weights are installed; the default is the models package's own rule. */
-  modelsDir?: string;
+  /** Manifests, shipped weights and samples (see services/resources); default: this checkout's models, no samples. */
+  resources?: ResourceLocations;
+  /** A second, writable models folder for when the shipped one is read-only (the desktop app's user data). */
+  userModelsDir?: string;
+  /** Starts render processes; default: a forked Node (the desktop app passes Electron's utility process). */
+  launchRender?: RenderLauncher;
+  /** Asks the person for a folder of weights to install (the desktop app's dialog). */
+  chooseModelsFolder?: ModelsServiceOptions['chooseFolder'];
   /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
   notify?: QueueNotify;
   mode: 'desktop' | 'web';
@@ -51,6 +58,11 @@ export interface Studio {
   dispose(): Promise<void>;
 }
 
+function checkoutModelsOnly(): ResourceLocations {
+  const { manifestsDir, modelsDir } = checkoutResources();
+  return { manifestsDir, modelsDir };
+}
+
 function packageVersion(): string {
   // src/main/studio.ts and dist/main/studio.js both sit two folders below package.json.
   const file = new URL('../../package.json', import.meta.url);
@@ -74,7 +86,9 @@ function contractMethods<S extends ServiceName>(name: S, service: Handlers[S]): 
  * the contract's handler map and its validating dispatcher, and one stream of contract events.
  */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
-  const { dataDir, samplesDir, modelsDir, notify, mode, shell } = options;
+  const { dataDir, notify, mode, shell } = options;
+  const resources = options.resources ?? checkoutModelsOnly();
+  const { samplesDir } = resources;
   const version = options.version ?? packageVersion();
   const listeners = new Set<StudioEventListener>();
   let backend: string | null = null;
@@ -102,16 +116,24 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     ...(shell && { shell }),
   });
   const backends = createBackends({ preferences, library });
+  const models = createModelsService({
+    manifestsDir: resources.manifestsDir,
+    dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
+    ...(options.chooseModelsFolder && { chooseFolder: options.chooseModelsFolder }),
+  });
   const queue = await createQueue({
     library,
     notify,
     backend: () => backends.renderBackend(),
     onRendered: (render) => void backends.recordRender(render).catch((error: unknown) => console.error('atelier: could not keep the render speed:', error)),
+    models: () => models.renderLocation(),
+    ...(options.launchRender && { launch: options.launchRender }),
   });
 
   const unsubscribers = [
     library.onDidChange((payload) => emit('library:changed', payload)),
     presets.onDidChange(() => emit('presets:changed', {})),
+    models.onProgress((progress) => emit('models:progress', progress)),
     queue.onDidChangeJob((job) => emit('queue:job', job)),
     queue.onDidChangeStatus((status) => emit('queue:status', status)),
     // Renders run in child processes, so the engine's backend is known here from their records only.
@@ -126,11 +148,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       info: async () => ({
         version,
         backend,
-        modelsInstalled: await verifyModels({ dir: modelsDir, networks: ['vgg19'] }).then(() => true, () => false),
-        samplesAvailable: !!samplesDir && existsSync(samplesDir),
+        modelsInstalled: await models.renderLocation().then(() => true, () => false),
+        samplesAvailable: (await sampleFiles(samplesDir)).length > 0,
         mode,
       }),
     },
+    models: contractMethods('models', models),
     library: contractMethods('library', library),
     presets: contractMethods('presets', presets),
     queue: contractMethods('queue', queue),
@@ -161,6 +184,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       for (const unsubscribe of unsubscribers) unsubscribe();
       listeners.clear();
       backends.dispose();
+      // A download in progress stops too; its staged files are removed as it unwinds.
+      await models.cancel({});
       await queue.dispose();
     },
   };

@@ -4,9 +4,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
 /**
  * The studio end to end: the real web server (`dist/main/web/serve.js`, as `npm run serve` starts it)
@@ -19,7 +20,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 
 const REPO = process.cwd();
-const CHROMIUM = '/usr/bin/chromium';
 const SERVE = join(REPO, 'dist', 'main', 'web', 'serve.js');
 const SAMPLES = resolve(REPO, '..', 'shared', 'images');
 const CONTENT = join(SAMPLES, 'content', 'tubingen.jpg');
@@ -53,7 +53,7 @@ const RECORDER = `
 
 // Needs Debian's Chromium (never downloaded); skipped, saying so, without it. The build is not optional:
 // `npm test` and `npm run test:e2e` build first, so a missing dist/ fails loudly in beforeAll.
-describe.skipIf(!existsSync(CHROMIUM))('the studio end to end in Chromium (web mode)', () => {
+describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', () => {
   let root: string;
   let dataDir: string;
   let server: ChildProcess | undefined;
@@ -159,11 +159,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the studio end to end in Chromium (web m
       });
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.exposeFunction('__reportCsp', (violation: string) => cspViolations.push(violation));

@@ -8,6 +8,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStudio, type Studio } from '../../src/main/studio.js';
 import { renderWorkerPath } from '../../src/main/services/queue/render-process.js';
+import { checkoutResources } from '../../src/main/services/resources/index.js';
 import { startWebServer, type WebServer } from '../../src/main/web/index.js';
 import { useEditorStore } from '../../src/renderer/stores/editor.js';
 import { useExportsStore } from '../../src/renderer/stores/exports.js';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   process.env.ATELIER_BACKEND = 'wasm';
   const data = await tempDir('ui-stores');
   cleanups.push(data.cleanup);
-  studio = await createStudio({ dataDir: join(data.dir, 'data'), samplesDir: existsSync(SAMPLES) ? SAMPLES : undefined, mode: 'web' });
+  studio = await createStudio({ dataDir: join(data.dir, 'data'), resources: { ...checkoutResources(), ...(existsSync(SAMPLES) && { samplesDir: SAMPLES }) }, mode: 'web' });
   cleanups.push(() => studio.dispose());
   server = await startWebServer({ studio, rendererDir: await fakeRenderer(data.dir) });
   cleanups.push(() => server.close());

@@ -4,17 +4,18 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudio, type Studio } from '../../src/main/studio.js';
 import { renderWorkerPath } from '../../src/main/services/queue/render-process.js';
+import { checkoutResources } from '../../src/main/services/resources/index.js';
 import { startWebServer, type WebServer } from '../../src/main/web/index.js';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 import { tempDir } from '../web/support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RENDERER = join(process.cwd(), 'dist', 'renderer');
 const IMAGES = resolve(process.cwd(), '..', 'shared', 'images');
-const ready = existsSync(CHROMIUM) && existsSync(join(RENDERER, 'index.html')) && existsSync(renderWorkerPath()) && existsSync(IMAGES);
+const ready = hasChromium && existsSync(join(RENDERER, 'index.html')) && existsSync(renderWorkerPath()) && existsSync(IMAGES);
 
 interface DroppedFile {
   name: string;
@@ -49,14 +50,11 @@ describe.skipIf(!ready)('the studio in Chromium', () => {
     process.env.ATELIER_BACKEND = 'wasm';
     const data = await tempDir('ui-e2e');
     cleanups.push(data.cleanup);
-    studio = await createStudio({ dataDir: join(data.dir, 'data'), samplesDir: IMAGES, mode: 'web' });
+    studio = await createStudio({ dataDir: join(data.dir, 'data'), resources: { ...checkoutResources(), samplesDir: IMAGES }, mode: 'web' });
     cleanups.push(() => studio.dispose());
     server = await startWebServer({ studio, rendererDir: RENDERER });
     cleanups.push(() => server.close());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => problems.push(error.message));
     await page.addInitScript(`

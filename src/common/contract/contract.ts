@@ -1,20 +1,47 @@
 import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
+import { MAX_STYLES } from '../wire.js';
 import {
-  backendStatusSchema, exportRequestSchema, id, imageAssetSchema, jobSchema, pairSchema, presetSchema, queueStatusSchema, renderEstimateSchema,
-  renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
+  backendStatusSchema, exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, queueStatusSchema,
+  renderEstimateSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
 } from './domain.js';
 
-/** One method: its single payload and its result. */
+/**
+ * The largest request body web mode reads for an ordinary call. The biggest is a preset file's text:
+ * 1,000,000 characters, at most 6 bytes each once escaped in JSON.
+ */
+export const MAX_CALL_BYTES = 8 * 1024 * 1024;
+/** The same for a call carrying a file: its base64 and room for the name and the JSON around them. */
+export const MAX_UPLOAD_CALL_BYTES = MAX_UPLOAD_BASE64_LENGTH + 64 * 1024;
+
+/** One method: its single payload, its result, and how large a request for it may be on the wire. */
 interface Method<I extends z.ZodType, O extends z.ZodType> {
   input: I;
   output: O;
+  maxBodyBytes: number;
 }
-const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Method<I, O> => ({ input, output });
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, maxBodyBytes = MAX_CALL_BYTES): Method<I, O> => ({ input, output, maxBodyBytes });
 const none = z.object({}).strict();
 const ok = z.null();
 const byId = z.object({ id }).strict();
 /** Photos one batch may hold. */
 export const MAX_BATCH = 200;
+
+/** What the Models panel shows: each network installed and verified (where), or what is wrong. */
+const modelsStatusSchema = z.object({
+  networks: z.array(z.object({
+    network: z.enum(['vgg19', 'fast-style']),
+    installed: z.boolean(),
+    dir: z.string().nullable(),
+    problem: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })),
+  /** Where an install goes: the shipped folder when writable, else the user's; null when neither is. */
+  installDir: z.string().nullable(),
+  /** The desktop app asks for a folder with a dialog; web mode takes a typed path. */
+  canChooseFolder: z.boolean(),
+  busy: z.boolean(),
+});
+export type ModelsStatus = z.output<typeof modelsStatusSchema>;
 
 /**
  * Every call the UI can make, by service. Main (IPC), web mode (HTTP), the preload and the renderer's
@@ -32,9 +59,17 @@ export const contract = {
       mode: z.enum(['desktop', 'web']),
     })),
   },
+  models: {
+    status: method(none, modelsStatusSchema),
+    /** Copies and checks weights from a folder laid out like shared/models; without `from` the desktop app asks. Null: the dialog was closed. */
+    installFromFolder: method(z.object({ from: z.string().min(1).max(4096).optional() }).strict(), modelsStatusSchema.nullable()),
+    /** Downloads from the manifests' sources, checking every checksum; resolves when done or cancelled. */
+    download: method(none, modelsStatusSchema),
+    cancel: method(none, ok),
+  },
   library: {
     listImages: method(none, z.array(imageAssetSchema)),
-    importImage: method(uploadSchema.strict(), z.object({ image: imageAssetSchema, duplicate: z.boolean() })),
+    importImage: method(uploadSchema.strict(), z.object({ image: imageAssetSchema, duplicate: z.boolean() }), MAX_UPLOAD_CALL_BYTES),
     /** Imports the sample photos and paintings shipped with the app (when installed). */
     importSamples: method(none, z.array(imageAssetSchema)),
     deleteImage: method(byId, ok),
@@ -43,7 +78,7 @@ export const contract = {
       id: id.optional(),
       name: z.string().min(1).max(200),
       contentId: id.nullable(),
-      styles: z.array(styleRefSchema).max(8),
+      styles: z.array(styleRefSchema).max(MAX_STYLES),
       settings: settingsInputSchema,
       presetId: id.nullable().default(null),
     }).strict(), pairSchema),
@@ -66,8 +101,12 @@ export const contract = {
     list: method(none, z.array(jobSchema)),
     enqueue: method(z.object({ pairId: id }).strict(), jobSchema),
     cancel: method(byId, ok),
-    /** Forgets finished, failed and cancelled jobs. */
+    /** Forgets finished, failed and cancelled jobs, except those holding a render the library could not store. */
     clearFinished: method(none, ok),
+    /** A finished render the library could not store (`job.unsaved`), as a PNG to save elsewhere. */
+    unsavedImage: method(byId, z.object({ fileName: z.string(), dataBase64: z.string() })),
+    /** Tries again to store an unsaved render in the library (after space was freed); the job as it now is. */
+    retryStore: method(byId, jobSchema),
     /** One pair's styles and settings on each photo: a new pair per photo, their renders queued as one batch. */
     enqueueBatch: method(z.object({ pairId: id, contentIds: z.array(id).min(1).max(MAX_BATCH) }).strict(), z.object({ batchId: id, jobs: z.array(jobSchema) })),
     status: method(none, queueStatusSchema),
@@ -88,7 +127,7 @@ export const contract = {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */
     render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number() })),
     /** Reads the settings Atelier embedded in an exported image. */
-    readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() })),
+    readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() }), MAX_UPLOAD_CALL_BYTES),
     /** Where exports are written; `canChoose` only where a native folder dialog exists (desktop). */
     folder: method(none, z.object({ folder: z.string(), canChoose: z.boolean() })),
     /** Desktop only: a native folder dialog; the choice is remembered. Null when dismissed. */
@@ -118,21 +157,35 @@ export const events = {
   'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),
   'presets:changed': z.object({}),
   'queue:status': queueStatusSchema,
+  /** An install's progress: bytes for a download, files for a copy; null where unknown. */
+  'models:progress': z.object({
+    network: z.string(),
+    step: z.enum(['download', 'file', 'convert', 'installed']),
+    file: z.string().nullable(),
+    done: z.number().nullable(),
+    total: z.number().nullable(),
+  }),
   /** Menu commands and shortcuts handled by the UI. */
   'app:command': z.object({ command: z.enum(['open-photos', 'export', 'preferences', 'help']) }),
 } as const;
 export type EventName = keyof typeof events;
+export type ModelsProgress = z.output<(typeof events)['models:progress']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 export function channels(): Channel[] {
   return (Object.keys(contract) as ServiceName[]).flatMap((service) => Object.keys(contract[service]).map((m) => `${service}:${m}` as Channel));
 }
 
-export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType } | undefined {
-  const [service, name] = channel.split(':') as [string, string];
-  const methods = (contract as Record<string, Record<string, { input: z.ZodType; output: z.ZodType }>>)[service];
-  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+/**
+ * The contract's entry for a channel, or undefined for anything else. Both names are looked up as own
+ * properties: `constructor:prototype` or `__proto__:toString` must not reach what objects inherit.
+ */
+export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType; maxBodyBytes: number } | undefined {
+  const [service = '', name = ''] = channel.split(':');
+  if (!Object.hasOwn(contract, service)) return undefined;
+  const methods = contract[service as ServiceName] as Record<string, { input: z.ZodType; output: z.ZodType; maxBodyBytes: number }>;
+  return Object.hasOwn(methods, name) ? methods[name] : undefined;
 }
 
 /** A call's result on the wire: errors travel as data, never as thrown strings. */
-export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };

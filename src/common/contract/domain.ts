@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { LOSS_TERMS, renderSettingsPatchSchema } from '../settings.js';
+import { ID_PATTERN, MAX_STYLES } from '../wire.js';
 
 /** Library ids are sha256 hex digests of the file's bytes (images) or random UUIDs (pairs, renders, jobs, presets). */
-export const id = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a valid id');
+export const id = z.string().regex(ID_PATTERN, 'not a valid id');
 
 const lossTerms = z.object(Object.fromEntries(LOSS_TERMS.map((k) => [k, z.number()])) as Record<(typeof LOSS_TERMS)[number], z.ZodNumber>);
 
@@ -27,7 +28,7 @@ export const pairSchema = z.object({
   id,
   name: z.string().min(1).max(200),
   contentId: id.nullable(),
-  styles: z.array(styleRefSchema).max(8),
+  styles: z.array(styleRefSchema).max(MAX_STYLES),
   settings: settingsInputSchema,
   presetId: id.nullable(),
   createdAt: z.string(),
@@ -78,6 +79,8 @@ export const jobSchema = z.object({
   lossHistory: z.array(z.number()),
   renderId: id.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** True while the job holds a finished render the library could not store (see queue.unsavedImage). */
+  unsaved: z.boolean().default(false),
   /** Set for the jobs `queue.enqueueBatch` queued together: one pair's look on many photos. */
   batchId: id.optional(),
 });
@@ -96,8 +99,13 @@ export const exportRequestSchema = z.object({
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
+/** The largest file a person can hand over in one call (an image to import, one to read settings from). */
+export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+/** The same file as base64, the form it travels in: 4 characters per 3 bytes. */
+export const MAX_UPLOAD_BASE64_LENGTH = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
+
 /** Bytes cross the boundary as base64: the same JSON on IPC and HTTP. */
-export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) });
+export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(MAX_UPLOAD_BASE64_LENGTH) });
 
 /** The queue as a whole: whether it starts its next job, and the order queued jobs will run in. */
 export const queueStatusSchema = z.object({ paused: z.boolean(), order: z.array(id) });

@@ -59,7 +59,7 @@ export function registerModelsCommand(program: Command): void {
     .command('install')
     .description('install the weights from a local folder, or download them from their public sources')
     .option('--from <dir>', 'a folder laid out like shared/models (vgg19/, fast-style/<name>/) instead of downloading')
-    .option('--to <dir>', 'the models folder to install into (default: $ATELIER_MODELS_DIR, else <app>/models)')
+    .option('--to <dir>', 'the models folder to install into (default: the models folder of this checkout)')
     .addOption(onlyOption())
     .action(async (options: InstallCommandOptions, command: Command) => {
       const { writeErr = (text: string) => process.stderr.write(text) } = command.configureOutput();
@@ -74,7 +74,7 @@ export function registerModelsCommand(program: Command): void {
   models
     .command('verify')
     .description('check the installed weights against their checksums')
-    .option('--dir <dir>', 'the models folder to check (default: $ATELIER_MODELS_DIR, else <app>/models)')
+    .option('--dir <dir>', 'the models folder to check (default: the models folder of this checkout)')
     .addOption(onlyOption())
     .action(async (options: VerifyCommandOptions, command: Command) => {
       const { writeOut = (text: string) => process.stdout.write(text) } = command.configureOutput();

@@ -1,11 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { Option, type Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
 import { INITS, MODES, OPTIMIZERS, POOLINGS, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/index.js';
-import { writeImage } from '../services/images/index.js';
+import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
+import { checkOutputs, saveImage, saveReport, type Saved } from './outputs.js';
 import { collect, formatDuration, formatLoss, integer, integerList, nameList, number, numberList } from './parse.js';
 import { RenderProgressBar } from './progress-bar.js';
 
@@ -36,6 +34,7 @@ interface RenderOptions {
   progressEvery?: number;
   backend: BackendChoice;
   threads?: number;
+  modelsDir?: string;
 }
 
 export function registerRenderCommand(program: Command): void {
@@ -68,6 +67,7 @@ export function registerRenderCommand(program: Command): void {
     .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--threads <n>', 'WebAssembly threads (default: all cores)', integer)
+    .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: RenderOptions) => {
       process.exitCode = await runRender(options);
     });
@@ -106,12 +106,15 @@ function toRequest(options: RenderOptions): RenderRequest {
     // Unset options are left out so the settings schema's defaults apply.
     settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as RenderSettingsInput,
     backend: options.backend,
+    ...(options.modelsDir && { models: modelsLocation({ dir: options.modelsDir }) }),
   };
 }
 
 async function runRender(options: RenderOptions): Promise<number> {
   if (options.threads) process.env.ATELIER_WASM_THREADS = String(options.threads);
   const request = toRequest(options);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const outputs = await checkOutputs(options.out, options.report, log);
   const controller = new AbortController();
   const onInterrupt = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -128,14 +131,22 @@ async function runRender(options: RenderOptions): Promise<number> {
     bar.stop();
     process.off('SIGINT', onInterrupt);
   }
-  await writeImage(options.out, result.image);
+  const image = await saveImage(outputs.image, result.image);
   const { final } = result.losses;
-  process.stderr.write(
-    `${result.cancelled ? 'cancelled; saved the best image so far' : 'done'}: ${options.out} (${result.image.width}×${result.image.height}) ` +
-      `in ${formatDuration(Date.now() - started)} on ${describeBackend(result)}; loss ${formatLoss(result.losses.initial.total)} → ${formatLoss(final.total)}\n`,
+  log(
+    `${result.cancelled ? 'cancelled; saved the best image so far' : 'done'}: ${image.path} (${result.image.width}×${result.image.height}) ` +
+      `in ${formatDuration(Date.now() - started)} on ${describeBackend(result)}; loss ${formatLoss(result.losses.initial.total)} → ${formatLoss(final.total)}`,
   );
-  if (options.report) await writeReport(options.report, options.out, request, result, Date.now() - started);
+  const report = outputs.report && await saveReport(outputs.report.path, reportOf(image.path, request, result, Date.now() - started));
+  const rescued = [rescueNote('image', image), report && rescueNote('report', report)].filter((note) => note !== undefined);
+  for (const note of rescued) log(note);
+  if (rescued.length > 0) return 1;
   return result.cancelled ? 130 : 0;
+}
+
+/** A line for a file that went to the fallback folder instead of where it was asked for. */
+function rescueNote(what: string, saved: Saved): string | undefined {
+  return 'failure' in saved ? `atelier: ${saved.failure}; the ${what} was saved instead to ${saved.path}` : undefined;
 }
 
 function describeBackend(result: RenderResult): string {
@@ -143,19 +154,17 @@ function describeBackend(result: RenderResult): string {
   return threads && threads > 1 ? `${kind} (${threads} threads)` : kind;
 }
 
-async function writeReport(file: string, out: string, request: RenderRequest, result: RenderResult, totalMs: number): Promise<void> {
-  const report = {
+function reportOf(out: string, request: RenderRequest, result: RenderResult, totalMs: number): unknown {
+  return {
     content: request.content ?? null,
     styles: request.styles,
     initImage: request.initImage ?? null,
     settings: { ...result.plan.settings, init: result.plan.init, styleBlend: result.plan.styleBlend },
     backend: { kind: result.backendInfo.kind, threads: result.backendInfo.threads ?? null, skipped: result.backendInfo.skipped },
     cancelled: result.cancelled,
-    output: { file: path.resolve(out), width: result.image.width, height: result.image.height },
+    output: { file: out, width: result.image.width, height: result.image.height },
     stages: result.stages.map((stage) => ({ ...stage, msPerIteration: stage.iterations ? stage.ms / stage.iterations : null })),
     timings: { totalMs },
     losses: result.losses,
   };
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -2,6 +2,7 @@ import { computed, ref, watch } from 'vue';
 import { defineStore } from 'pinia';
 import type { Pair } from '../../common/contract/domain.js';
 import type { RenderSettingsInput } from '../../common/settings.js';
+import { MAX_STYLES } from '../../common/wire.js';
 import { baseName } from './file-data.js';
 import { useLibraryStore, type SavePairInput } from './library.js';
 import { usePresetsStore } from './presets.js';
@@ -16,7 +17,7 @@ export interface StyleDraft {
 
 const SAVE_DELAY_MS = 400;
 export const UNTITLED = 'Untitled pair';
-export const MAX_STYLES = 8;
+export { MAX_STYLES };
 
 /**
  * The selected pair as it is being edited: content, styles with blend weights, the settings form and

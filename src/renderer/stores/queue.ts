@@ -102,7 +102,7 @@ export const useQueueStore = defineStore('queue', () => {
   async function clearFinished(): Promise<void> {
     try {
       await api.queue.clearFinished({});
-      jobs.value = jobs.value.filter(isActive);
+      jobs.value = jobs.value.filter((job) => isActive(job) || job.unsaved);
     } catch (error) {
       ui.showError(error);
     }
@@ -130,6 +130,25 @@ export const useQueueStore = defineStore('queue', () => {
     }
   }
 
+  /** A render the library could not store, as a PNG file to save elsewhere; null after an error is shown. */
+  async function unsavedFile(id: string): Promise<{ fileName: string; dataBase64: string } | null> {
+    try {
+      return await api.queue.unsavedImage({ id });
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
+  /** Tries the library again (after space was freed); the job's event brings the result. */
+  async function retryStore(id: string): Promise<void> {
+    try {
+      apply(await api.queue.retryStore({ id }));
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
   async function move(id: string, direction: 'earlier' | 'later'): Promise<void> {
     try {
       status.value = await api.queue.move({ id, direction });
@@ -138,5 +157,8 @@ export const useQueueStore = defineStore('queue', () => {
     }
   }
 
-  return { status, enqueueBatch, setPaused, move, jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, clearFinished };
+  return {
+    status, enqueueBatch, setPaused, move,
+    jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, clearFinished, unsavedFile, retryStore,
+  };
 });

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { AtelierError } from '../../../common/errors.js';
+import { AtelierError, isErrorCode } from '../../../common/errors.js';
 import type { RenderSettingsInput } from '../../../common/settings.js';
 
 type Size = { width: number; height: number };
@@ -34,7 +34,7 @@ export function createPlanner(): Planner {
       const entry = waiting.get(message.id);
       waiting.delete(message.id);
       if (message.ok) entry?.resolve(message.answer);
-      else entry?.reject(new AtelierError(message.error.code, message.error.message));
+      else entry?.reject(new AtelierError(isErrorCode(message.error.code) ? message.error.code : 'INTERNAL', message.error.message));
     });
     process.on('exit', () => {
       if (child === process) child = undefined;

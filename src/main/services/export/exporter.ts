@@ -1,9 +1,8 @@
 import { basename } from 'node:path';
-import sharp from 'sharp';
 import type { EXPORT_FORMATS, Handlers, ImageAsset, Pair, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError } from '../../../common/errors.js';
 import type { RgbImage } from '../../../common/progress.js';
-import { encodeImage, ImageError, READABLE_FORMAT_NAMES, readImage, resizeImage } from '../images/index.js';
+import { encodeImage, ImageError, loadSharp, readableFormatNames, readImage, resizeImage } from '../images/index.js';
 import { safeFileName } from './file-name.js';
 import { renderJsonFromXmp, renderMetadataSchema, renderXmp } from './render-xmp.js';
 import { writeNewFile } from './write-new-file.js';
@@ -75,9 +74,10 @@ export function createExporter({ exportDir, library, chosenDir, shell }: Exporte
       const bytes = Buffer.from(dataBase64, 'base64');
       if (bytes.length === 0) throw new ImageError('IMAGE_EMPTY', `${label} is empty (0 bytes)`, name);
       // Only the header is needed; the images service's readImage would decode every pixel.
-      const metadata = await sharp(bytes).metadata().catch((cause: unknown) => {
+      const sharp = await loadSharp();
+      const metadata = await sharp(bytes).metadata().catch(async (cause: unknown) => {
         // The images service's wording for a file that is not an image (a test holds them equal).
-        throw new ImageError('IMAGE_UNREADABLE', `${label} is not an image Atelier can read (${READABLE_FORMAT_NAMES})`, name, { cause });
+        throw new ImageError('IMAGE_UNREADABLE', `${label} is not an image Atelier can read (${await readableFormatNames()})`, name, { cause });
       });
       const json = metadata.xmp && renderJsonFromXmp(metadata.xmp.toString('utf8'));
       if (!json) throw new AtelierError('NO_SETTINGS', `${label} was not exported by Atelier (it carries no render settings)`);

@@ -3,6 +3,6 @@ export { ModelsCorruptError, ModelsDownloadError, ModelsMissingError, type Model
 export { installModels, type InstallOptions, type InstallProgress, type InstalledNetwork } from './install.js';
 export { readLayersModelWeights } from './layers-model.js';
 export { loadVgg19Weights } from './load.js';
-export { manifestsDir, resolveModelsDir } from './locations.js';
+export { modelsLocation, type ModelsLocation } from './locations.js';
 export { NETWORKS, readVgg19Manifest, type ConvLayerSpec, type FileEntry, type Network } from './manifest.js';
 export { verifyFiles, verifyModels, type VerifiedNetwork } from './verify.js';

@@ -4,8 +4,16 @@ import { hashFile } from './checksum.js';
 import { convertKerasH5 } from './convert.js';
 import { downloadFile, type DownloadProgress } from './download.js';
 import { ModelsCorruptError, ModelsMissingError } from './errors.js';
-import { resolveModelsDir } from './locations.js';
-import { NETWORKS, readFastStyleManifest, readVgg19Manifest, type FileEntry, type Network } from './manifest.js';
+import { modelsLocation } from './locations.js';
+import {
+  NETWORKS,
+  readFastStyleManifest,
+  readVgg19Manifest,
+  type FastStyleManifest,
+  type FileEntry,
+  type Network,
+  type Vgg19Manifest,
+} from './manifest.js';
 import { removeReceipt, writeReceipt } from './receipt.js';
 import { installStaged } from './staging.js';
 
@@ -21,8 +29,10 @@ export type InstallProgress = { network: string } & InstallStep;
 export interface InstallOptions {
   /** A folder laid out like shared/models (vgg19/, fast-style/<name>/); without it, files are downloaded. */
   from?: string;
-  /** The models folder to install into; defaults as in resolveModelsDir. */
+  /** The models folder to install into; defaults to the checkout's (see modelsLocation). */
   to?: string;
+  /** Where the manifests are; defaults to the checkout's. */
+  manifestsDir?: string;
   networks?: readonly Network[];
   /**
    * Download from here instead of the manifests' URLs (a mirror, or a test server): the .h5 file's
@@ -30,6 +40,8 @@ export interface InstallOptions {
    */
   sources?: Partial<Record<Network, string>>;
   onProgress?: (event: InstallProgress) => void;
+  /** Stops between files and mid-download; the install then rejects with the signal's reason and changes nothing. */
+  signal?: AbortSignal;
 }
 
 export interface InstalledNetwork {
@@ -58,10 +70,10 @@ function copyFrom(sourceDir: string): FetchFile {
   };
 }
 
-function downloadFrom(baseUrl: string): FetchFile {
+function downloadFrom(baseUrl: string, signal?: AbortSignal): FetchFile {
   return async (entry, stagedPath) => {
     const url = new URL(entry.path, baseUrl).href;
-    await downloadFile(url, stagedPath, { algorithm: 'sha256', value: entry.sha256 });
+    await downloadFile(url, stagedPath, { algorithm: 'sha256', value: entry.sha256 }, undefined, signal);
     return url;
   };
 }
@@ -73,8 +85,10 @@ async function stageFiles(
   fetchFile: FetchFile,
   network: string,
   report: Report,
+  signal?: AbortSignal,
 ): Promise<string[]> {
   for (const [i, entry] of files.entries()) {
+    signal?.throwIfAborted();
     const staged = join(staging, entry.path);
     const origin = await fetchFile(entry, staged);
     const actual = await hashFile(staged);
@@ -97,13 +111,17 @@ async function removeOtherShards(dir: string, keep: readonly FileEntry[]): Promi
   }
 }
 
-async function installVgg19(modelsDir: string, options: InstallOptions, report: Report): Promise<InstalledNetwork> {
-  const manifest = await readVgg19Manifest();
+async function installVgg19(
+  modelsDir: string,
+  manifest: Vgg19Manifest,
+  options: InstallOptions,
+  report: Report,
+): Promise<InstalledNetwork> {
   const dir = join(modelsDir, 'vgg19');
   let files: readonly FileEntry[] = manifest.files;
   if (options.from) {
     const fetchFile = copyFrom(join(options.from, 'vgg19'));
-    await installStaged(dir, (staging) => stageFiles(staging, manifest.files, fetchFile, 'vgg19', report));
+    await installStaged(dir, (staging) => stageFiles(staging, manifest.files, fetchFile, 'vgg19', report, options.signal));
     await removeReceipt(dir);
   } else {
     const { file, hash } = manifest.source;
@@ -111,7 +129,7 @@ async function installVgg19(modelsDir: string, options: InstallOptions, report: 
     let converted: FileEntry[] = [];
     await installStaged(dir, async (staging) => {
       const h5 = join(staging, file);
-      await downloadFile(url, h5, hash, (progress) => report({ step: 'download', file, ...progress }));
+      await downloadFile(url, h5, hash, (progress) => report({ step: 'download', file, ...progress }), options.signal);
       report({ step: 'convert', file });
       converted = await convertKerasH5(h5, staging, manifest.layers);
       return converted.map((entry) => entry.path);
@@ -127,10 +145,10 @@ async function installVgg19(modelsDir: string, options: InstallOptions, report: 
 
 async function installFastStyle(
   modelsDir: string,
+  manifest: FastStyleManifest,
   options: InstallOptions,
   reportFor: (network: string) => Report,
 ): Promise<InstalledNetwork[]> {
-  const manifest = await readFastStyleManifest();
   const source = options.sources?.['fast-style'] ?? manifest.source.baseUrl;
   const baseUrl = source.endsWith('/') ? source : `${source}/`;
   const installed: InstalledNetwork[] = [];
@@ -139,8 +157,8 @@ async function installFastStyle(
     const dir = join(modelsDir, 'fast-style', name);
     const fetchFile = options.from
       ? copyFrom(join(options.from, 'fast-style', name))
-      : downloadFrom(new URL(`${name}/`, baseUrl).href);
-    await installStaged(dir, (staging) => stageFiles(staging, files, fetchFile, network, reportFor(network)));
+      : downloadFrom(new URL(`${name}/`, baseUrl).href, options.signal);
+    await installStaged(dir, (staging) => stageFiles(staging, files, fetchFile, network, reportFor(network), options.signal));
     reportFor(network)({ step: 'installed', dir, files: files.length });
     installed.push({ network, dir, files });
   }
@@ -152,11 +170,15 @@ async function installFastStyle(
  * without one, from their public sources (VGG19 as the Keras .h5, converted to the app's format).
  */
 export async function installModels(options: InstallOptions = {}): Promise<InstalledNetwork[]> {
-  const modelsDir = resolveModelsDir(options.to);
+  const { dir: modelsDir, manifestsDir } = modelsLocation({ dir: options.to, manifestsDir: options.manifestsDir });
   const networks = options.networks ?? NETWORKS;
   const reportFor = (network: string): Report => (step) => options.onProgress?.({ network, ...step });
   const installed: InstalledNetwork[] = [];
-  if (networks.includes('vgg19')) installed.push(await installVgg19(modelsDir, options, reportFor('vgg19')));
-  if (networks.includes('fast-style')) installed.push(...(await installFastStyle(modelsDir, options, reportFor)));
+  if (networks.includes('vgg19')) {
+    installed.push(await installVgg19(modelsDir, await readVgg19Manifest(manifestsDir), options, reportFor('vgg19')));
+  }
+  if (networks.includes('fast-style')) {
+    installed.push(...(await installFastStyle(modelsDir, await readFastStyleManifest(manifestsDir), options, reportFor)));
+  }
   return installed;
 }

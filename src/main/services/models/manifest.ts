@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { VGG19_LAYERS, layerName } from '../../../common/settings.js';
-import { manifestsDir } from './locations.js';
 
 export const NETWORKS = ['vgg19', 'fast-style'] as const;
 export type Network = (typeof NETWORKS)[number];
@@ -61,17 +60,17 @@ const fastStyleManifest = z.object({
 });
 export type FastStyleManifest = z.infer<typeof fastStyleManifest>;
 
-async function readManifest<T>(network: Network, schema: z.ZodType<T>): Promise<T> {
-  const path = join(manifestsDir(), network, 'manifest.json');
+async function readManifest<T>(manifestsDir: string, network: Network, schema: z.ZodType<T>): Promise<T> {
+  const path = join(manifestsDir, network, 'manifest.json');
   const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
   if (!parsed.success) throw new Error(`${path} is not a valid manifest:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
-export function readVgg19Manifest(): Promise<Vgg19Manifest> {
-  return readManifest('vgg19', vgg19Manifest);
+export function readVgg19Manifest(manifestsDir: string): Promise<Vgg19Manifest> {
+  return readManifest(manifestsDir, 'vgg19', vgg19Manifest);
 }
 
-export function readFastStyleManifest(): Promise<FastStyleManifest> {
-  return readManifest('fast-style', fastStyleManifest);
+export function readFastStyleManifest(manifestsDir: string): Promise<FastStyleManifest> {
+  return readManifest(manifestsDir, 'fast-style', fastStyleManifest);
 }

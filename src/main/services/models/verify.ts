@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { sha256Cached } from './checksum.js';
 import { INSTALL_HINT, ModelsCorruptError, ModelsMissingError, REINSTALL_HINT } from './errors.js';
-import { resolveModelsDir } from './locations.js';
+import { modelsLocation } from './locations.js';
 import {
   NETWORKS,
   readFastStyleManifest,
@@ -58,17 +58,17 @@ export async function verifyVgg19(dir: string, manifest: Vgg19Manifest): Promise
 }
 
 export async function verifyModels(
-  options: { dir?: string; networks?: readonly Network[] } = {},
+  options: { dir?: string; manifestsDir?: string; networks?: readonly Network[] } = {},
 ): Promise<VerifiedNetwork[]> {
-  const modelsDir = resolveModelsDir(options.dir);
+  const { dir: modelsDir, manifestsDir } = modelsLocation(options);
   const networks = options.networks ?? NETWORKS;
   const verified: VerifiedNetwork[] = [];
   if (networks.includes('vgg19')) {
     const dir = join(modelsDir, 'vgg19');
-    verified.push({ network: 'vgg19', dir, files: await verifyVgg19(dir, await readVgg19Manifest()) });
+    verified.push({ network: 'vgg19', dir, files: await verifyVgg19(dir, await readVgg19Manifest(manifestsDir)) });
   }
   if (networks.includes('fast-style')) {
-    for (const { name, files } of (await readFastStyleManifest()).networks) {
+    for (const { name, files } of (await readFastStyleManifest(manifestsDir)).networks) {
       const dir = join(modelsDir, 'fast-style', name);
       await verifyFiles(dir, files, `fast-style network "${name}"`);
       verified.push({ network: `fast-style/${name}`, dir, files });

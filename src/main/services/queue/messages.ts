@@ -1,10 +1,11 @@
+import type { ErrorCode } from '../../../common/errors.js';
 import type { RenderOutcome } from '../../../common/progress.js';
 import type { RenderRequest, RenderUpdate } from '../render/index.js';
 
 /**
- * The conversation between the queue (main process) and a render worker, over the IPC channel that
- * `child_process.fork` opens with 'advanced' serialization, so the result's pixels cross as a
- * Uint8Array, not as JSON numbers.
+ * The conversation between the queue (main process) and a render worker. Both channels (a forked Node's
+ * with 'advanced' serialization, an Electron utility process's) use structured clone, so the result's
+ * pixels cross as a Uint8Array, not as JSON numbers.
  */
 export type ToWorker = { type: 'start'; request: RenderRequest } | { type: 'cancel' };
 
@@ -14,4 +15,4 @@ export type WorkerProgress = Omit<RenderUpdate, 'previewJpeg'> & { previewJpegBa
 export type FromWorker =
   | { type: 'progress'; update: WorkerProgress }
   | { type: 'done'; outcome: RenderOutcome }
-  | { type: 'error'; error: { code: string; message: string } };
+  | { type: 'error'; error: { code: ErrorCode; message: string } };

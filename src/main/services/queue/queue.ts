@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Handlers, Job, Pair, QueueStatus, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError, errorData } from '../../../common/errors.js';
 import type { RenderOutcome, RgbImage, StageReport } from '../../../common/progress.js';
+import { safeFileName } from '../export/index.js';
+import { encodeImage, ImageError } from '../images/index.js';
+import type { ModelsLocation } from '../models/index.js';
 import type { RenderRequest } from '../render/index.js';
 import type { WorkerProgress } from './messages.js';
-import { startRenderProcess, type RenderProcess } from './render-process.js';
+import { forkRenderProcess, type RenderLauncher, type RenderProcess } from './render-process.js';
 
 /** A render as the queue hands it to the library to keep: the record without its id, and the pixels. */
 export type NewRender = Omit<RenderRecord, 'id'> & { image: RgbImage };
@@ -29,6 +32,10 @@ export interface QueueOptions {
   backend?: () => Promise<string | undefined>;
   /** Told each finished (not cancelled) render's measured timing, for the estimates. */
   onRendered?: (render: { backend: string; stages: StageReport[]; durationMs: number }) => void;
+  /** The manifests and weights a job renders with, asked at enqueue (default: the checkout's models folder). */
+  models?: () => ModelsLocation | Promise<ModelsLocation>;
+  /** Starts a render process: a forked Node by default; the desktop app passes Electron's utility process. */
+  launch?: RenderLauncher;
 }
 
 export type QueueService = Handlers['queue'] & {
@@ -48,13 +55,15 @@ interface Entry {
   /** Built at enqueue: the job renders the pair as it was queued, whatever edits follow. */
   request: RenderRequest;
   pair: Pair;
+  /** A finished render the library could not store (a full disk): kept here until it is stored. */
+  unsaved?: NewRender;
 }
 
 /**
  * Renders one job at a time, first in first out, each in a child process of its own (see
  * render-process.ts): the main process stays responsive, and a crashed render fails its job only.
  */
-export function createQueue({ library, notify, backend, onRendered }: QueueOptions): QueueService {
+export function createQueue({ library, notify, backend, onRendered, models, launch = forkRenderProcess }: QueueOptions): QueueService {
   const entries: Entry[] = [];
   const listeners = new Set<(job: Job) => void>();
   const statusListeners = new Set<(status: QueueStatus) => void>();
@@ -84,7 +93,7 @@ export function createQueue({ library, notify, backend, onRendered }: QueueOptio
   }
 
   async function add(pair: Pair, batchId?: string): Promise<Entry> {
-    const request = await renderRequest(library, pair);
+    const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models() }) };
     const chosen = await backend?.();
     const entry: Entry = { pair, request: chosen ? { ...request, backend: chosen as RenderRequest['backend'] } : request, job: newJob(pair.id, batchId) };
     entries.push(entry);
@@ -100,7 +109,7 @@ export function createQueue({ library, notify, backend, onRendered }: QueueOptio
   async function run(entry: Entry): Promise<void> {
     const { job } = entry;
     const startedAt = new Date();
-    const render = startRenderProcess(entry.request, (update) => {
+    const render = launch(entry.request, (update) => {
       job.progress = jobProgress(update);
       job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
       emit(job);
@@ -114,11 +123,10 @@ export function createQueue({ library, notify, backend, onRendered }: QueueOptio
     try {
       const outcome = await render.result;
       if (disposed) return;
-      const record = await library.addRender(newRender(entry.pair, outcome, startedAt));
-      job.renderId = record.id;
-      job.state = outcome.cancelled ? 'cancelled' : 'done';
-      if (!outcome.cancelled) onRendered?.({ backend: outcome.backend, stages: outcome.stages, durationMs: record.durationMs });
-      if (!outcome.cancelled) note = { title: 'Render finished', body: `${entry.pair.name}: ${record.width}×${record.height} in ${duration(record.durationMs)}` };
+      const finished = newRender(entry.pair, outcome, startedAt);
+      note = await store(entry, finished);
+      // Stored and not cancelled: a whole render, whose timing is worth keeping.
+      if (!outcome.cancelled && !entry.unsaved) onRendered?.({ backend: outcome.backend, stages: outcome.stages, durationMs: finished.durationMs });
     } catch (error) {
       if (disposed) return;
       job.state = 'failed';
@@ -131,6 +139,41 @@ export function createQueue({ library, notify, backend, onRendered }: QueueOptio
     pump();
     // Last, so that whatever the shell does with a notification cannot hold up the queue.
     if (note) notify?.(note);
+  }
+
+  /**
+   * Hands a finished render to the library. When the library cannot take it, the job fails with
+   * RENDER_NOT_STORED but the pixels stay with the entry, for `unsavedImage` and `retryStore`.
+   */
+  async function store(entry: Entry, render: NewRender): Promise<{ title: string; body: string } | undefined> {
+    const { job } = entry;
+    try {
+      const record = await library.addRender(render);
+      delete entry.unsaved;
+      job.unsaved = false;
+      job.error = null;
+      job.renderId = record.id;
+      job.state = render.cancelled ? 'cancelled' : 'done';
+      return render.cancelled ? undefined : { title: 'Render finished', body: `${entry.pair.name}: ${record.width}×${record.height} in ${duration(record.durationMs)}` };
+    } catch (error) {
+      entry.unsaved = render;
+      job.unsaved = true;
+      job.state = 'failed';
+      // The library names its own internal file; the person needs only the reason.
+      const why = error instanceof ImageError && error.reason ? error.reason : errorData(error).message;
+      job.error = {
+        code: 'RENDER_NOT_STORED',
+        message: `the render finished but the library could not store it: ${why}. ` +
+          'It is kept until Atelier closes: save it elsewhere with the download button in the queue, or free some space and press Retry',
+      };
+      return { title: 'Render not stored', body: `${entry.pair.name}: ${job.error.message}` };
+    }
+  }
+
+  function unsavedEntry(id: string): Entry & { unsaved: NewRender } {
+    const entry = find(id);
+    if (!entry.unsaved) throw new AtelierError('NOT_FOUND', `job ${id} has no unsaved render`);
+    return entry as Entry & { unsaved: NewRender };
   }
 
   return {
@@ -206,8 +249,23 @@ export function createQueue({ library, notify, backend, onRendered }: QueueOptio
       return null;
     },
 
+    async unsavedImage({ id }) {
+      const entry = unsavedEntry(id);
+      const bytes = await encodeImage(entry.unsaved.image, { format: 'png' });
+      return { fileName: `${safeFileName(`${entry.pair.name} (unsaved render)`, 'unsaved render')}.png`, dataBase64: Buffer.from(bytes).toString('base64') };
+    },
+
+    async retryStore({ id }) {
+      const entry = unsavedEntry(id);
+      await store(entry, entry.unsaved);
+      emit(entry.job);
+      if (entry.unsaved) throw new AtelierError('RENDER_NOT_STORED', entry.job.error!.message);
+      return snapshot(entry.job);
+    },
+
     async clearFinished() {
-      const unfinished = entries.filter((e) => e.job.state === 'queued' || e.job.state === 'running');
+      // A render the library could not store is not finished with: clearing must not drop its pixels.
+      const unfinished = entries.filter((e) => e.job.state === 'queued' || e.job.state === 'running' || e.unsaved);
       entries.splice(0, entries.length, ...unfinished);
       return null;
     },
@@ -238,7 +296,7 @@ export function createQueue({ library, notify, backend, onRendered }: QueueOptio
 function newJob(pairId: string, batchId?: string): Job {
   return {
     id: randomUUID(), pairId, state: 'queued', queuedAt: new Date().toISOString(),
-    progress: null, lossHistory: [], renderId: null, error: null, ...(batchId && { batchId }),
+    progress: null, lossHistory: [], renderId: null, error: null, unsaved: false, ...(batchId && { batchId }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AtelierError } from '../../../common/errors.js';
 import type { RenderOutcome } from '../../../common/progress.js';
@@ -27,46 +27,67 @@ export interface RenderProcess {
   kill(): void;
 }
 
-/** Runs one render in a child process of its own, killed once it has answered. */
-export function startRenderProcess(request: RenderRequest, onProgress: (update: WorkerProgress) => void): RenderProcess {
-  const child = fork(renderWorkerPath(), [], {
-    serialization: 'advanced',
-    // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
-    execArgv: [],
-  });
+/** Starts one render in a process of its own; the queue is given one by its composition root. */
+export type RenderLauncher = (request: RenderRequest, onProgress: (update: WorkerProgress) => void) => RenderProcess;
+
+/**
+ * What a render process looks like from here, whichever kind it is: Node's child_process (plain Node,
+ * web mode, tests) or Electron's utility process (the desktop app, where RunAsNode is fused off).
+ */
+export interface WorkerChannel {
+  send(message: ToWorker): void;
+  onMessage(listener: (message: FromWorker) => void): void;
+  /** Called once when the process has gone or could not start, with a few words on how. */
+  onGone(listener: (detail: string) => void): void;
+  kill(): void;
+}
+
+/** Drives one render over a channel: progress through, one answer back, then the process is killed. */
+export function superviseRender(channel: WorkerChannel, request: RenderRequest, onProgress: (update: WorkerProgress) => void): RenderProcess {
   let answered = false;
   const result = new Promise<RenderOutcome>((resolve, reject) => {
     const answer = (settle: () => void) => {
       answered = true;
       settle();
-      child.kill('SIGKILL');
+      channel.kill();
     };
-    child.on('message', (message: FromWorker) => {
+    channel.onMessage((message) => {
       if (answered) return;
       if (message.type === 'progress') onProgress(message.update);
       else if (message.type === 'done') answer(() => resolve(message.outcome));
       else answer(() => reject(new AtelierError(message.error.code, message.error.message)));
     });
-    child.on('exit', (code, signal) => {
-      if (!answered) answer(() => reject(crashed(signal ? `killed by ${signal}` : `exit code ${code}`)));
-    });
-    child.on('error', (error) => {
-      if (!answered) answer(() => reject(crashed(error.message)));
+    channel.onGone((detail) => {
+      if (!answered) answer(() => reject(crashed(detail)));
     });
   });
-  send(child, { type: 'start', request });
-  return {
-    result,
-    cancel: () => send(child, { type: 'cancel' }),
-    kill: () => child.kill('SIGKILL'),
-  };
+  channel.send({ type: 'start', request });
+  return { result, cancel: () => channel.send({ type: 'cancel' }), kill: () => channel.kill() };
 }
 
 function crashed(detail: string): AtelierError {
   return new AtelierError('RENDER_CRASHED', `the render process stopped unexpectedly (${detail})`);
 }
 
-/** A process that has already gone has nothing to receive; its exit is reported through `result`. */
-function send(child: ChildProcess, message: ToWorker): void {
-  if (child.connected) child.send(message);
-}
+/** A render in a child process forked from this Node; its channel uses 'advanced' serialization for the pixels. */
+export const forkRenderProcess: RenderLauncher = (request, onProgress) => {
+  const child = fork(renderWorkerPath(), [], {
+    serialization: 'advanced',
+    // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
+    execArgv: [],
+  });
+  return superviseRender(
+    {
+      // A process that has already gone has nothing to receive; its exit is reported through onGone.
+      send: (message) => void (child.connected && child.send(message)),
+      onMessage: (listener) => void child.on('message', listener),
+      onGone: (listener) => {
+        child.on('exit', (code, signal) => listener(signal ? `killed by ${signal}` : `exit code ${code}`));
+        child.on('error', (error) => listener(error.message));
+      },
+      kill: () => void child.kill('SIGKILL'),
+    },
+    request,
+    onProgress,
+  );
+};

@@ -2,6 +2,7 @@ import type { RenderOutcome, RenderProgress } from '../../../common/progress.js'
 import type { RenderSettingsInput } from '../../../common/settings.js';
 import { initBackend, stylize, type BackendChoice, type BackendInfo, type RenderPlan } from '../../engine/index.js';
 import { encodePreview, readImage } from '../images/index.js';
+import type { ModelsLocation } from '../models/index.js';
 import { loadVgg19 } from './vgg19-model.js';
 
 export interface RenderRequest {
@@ -13,8 +14,8 @@ export interface RenderRequest {
   initImage?: string;
   settings: RenderSettingsInput;
   backend?: BackendChoice;
-  /** Where the installed weights are (default: the models folder the installer uses). */
-  modelsDir?: string;
+  /** Where the manifests and installed weights are (default: the checkout's models folder). */
+  models?: ModelsLocation;
 }
 
 /** A progress event as it leaves the render service: the preview is a JPEG, ready to show or send. */
@@ -42,7 +43,7 @@ export async function renderFiles(
     request.initImage ? readImage(request.initImage, { maxLongSide: size }) : undefined,
     ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
   ]);
-  const vgg = await loadVgg19(request.modelsDir);
+  const vgg = await loadVgg19(request.models);
 
   // Previews are encoded off the engine's loop; chaining keeps events in order.
   let delivered = Promise.resolve();
