@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
 import { AtelierError } from '../common/errors.js';
-import { createBackends } from './services/backends/index.js';
+import { createBackends, type StartHelper } from './services/backends/index.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
 import { createLibrary } from './services/library/index.js';
@@ -33,6 +33,8 @@ export interface StudioOptions {
   /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
   notify?: QueueNotify;
   mode: 'desktop' | 'web';
+  /** Starts the backends' probe and planning processes; default: a forked Node (the desktop app passes Electron's utility process). */
+  startHelper?: StartHelper;
   /** The desktop's native folder dialog and file manager (Electron's dialog and shell); absent in web mode. */
   shell?: DesktopShell;
   /** Reported by app.info; defaults to package.json's. */
@@ -115,7 +117,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     },
     ...(shell && { shell }),
   });
-  const backends = createBackends({ preferences, library });
+  const backends = createBackends({ preferences, library, ...(options.startHelper && { startHelper: options.startHelper }) });
   const models = createModelsService({
     manifestsDir: resources.manifestsDir,
     dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],

@@ -9,7 +9,7 @@ import { buildMenu } from './menu.js';
 import { openPhotos } from './open-photos.js';
 import { MEDIA_SCHEME, mediaRequestToPath } from './protocol.js';
 import { applySecurityPolicy } from './security.js';
-import { utilityRenderProcess } from './utility-render.js';
+import { utilityHelper, utilityRenderProcess } from './utility-render.js';
 import { createMainWindow, trustedPages } from './window.js';
 
 /** Must equal electron-builder.yml's appId: Windows matches notifications to the installer's shortcut by it. */
@@ -64,6 +64,7 @@ async function startStudio(): Promise<Studio> {
     // An installed app's resources folder is often read-only: weights installed later go here.
     userModelsDir: join(dataDir, 'models'),
     launchRender: utilityRenderProcess,
+    startHelper: utilityHelper,
     chooseModelsFolder,
     notify,
     mode: 'desktop',

@@ -1,4 +1,5 @@
 import { utilityProcess } from 'electron';
+import type { StartHelper } from '../services/backends/index.js';
 import { renderWorkerPath, superviseRender, type RenderLauncher } from '../services/queue/render-process.js';
 
 /**
@@ -25,4 +26,23 @@ export const utilityRenderProcess: RenderLauncher = (request, onProgress) => {
     request,
     onProgress,
   );
+};
+
+/** The backends' probe and planning processes, in Electron's utility process for the same reason. */
+export const utilityHelper: StartHelper = (path, name) => {
+  const child = utilityProcess.fork(path, [], { serviceName: name, execArgv: [] });
+  let gone = false;
+  return {
+    send: (message) => {
+      if (!gone) child.postMessage(message);
+    },
+    onMessage: (listener) => void child.on('message', listener),
+    onGone: (listener) => {
+      child.on('exit', (code) => {
+        gone = true;
+        listener(`exit code ${code}`);
+      });
+    },
+    kill: () => void child.kill(),
+  };
 };

@@ -3,12 +3,15 @@ import { AtelierError } from '../../../common/errors.js';
 import type { StageReport } from '../../../common/progress.js';
 import type { PreferencesStore } from '../preferences/index.js';
 import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed } from './estimate.js';
+import { forkHelper, type StartHelper } from './helper-process.js';
 import { createPlanner } from './planner.js';
 import { probeBackends } from './probe.js';
 
 export interface BackendsOptions {
   preferences: PreferencesStore;
   library: { getImage(id: string): Promise<ImageAsset> };
+  /** Starts the probe and planning processes: a forked Node by default; the desktop app passes Electron's utility process. */
+  startHelper?: StartHelper;
 }
 
 export type BackendsService = Handlers['backends'] & {
@@ -25,12 +28,12 @@ export type BackendsService = Handlers['backends'] & {
  * probe process, on first asking), which one renders use, and what a render would cost on it. The
  * engine itself (and TensorFlow.js with it) never loads in this process: see planner.ts.
  */
-export function createBackends({ preferences, library }: BackendsOptions): BackendsService {
-  const planner = createPlanner();
+export function createBackends({ preferences, library, startHelper = forkHelper }: BackendsOptions): BackendsService {
+  const planner = createPlanner(startHelper);
   let probed: Promise<BackendStatus[]> | undefined;
 
   function statuses(): Promise<BackendStatus[]> {
-    probed ??= planner.ask({ type: 'choices' }).then(({ names }) => probeBackends(names));
+    probed ??= planner.ask({ type: 'choices' }).then(({ names }) => probeBackends(startHelper, names));
     return probed;
   }
 

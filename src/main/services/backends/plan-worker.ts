@@ -4,6 +4,7 @@
 import { BACKEND_CHOICES, estimateIterationBytes, planRender } from '../../engine/index.js';
 import { checkMemory } from '../../engine/plan.js';
 import { errorData } from '../../../common/errors.js';
+import { parentChannel } from './helper-process.js';
 import type { PlanAnswer, PlanQuestion } from './planner.js';
 
 function answer(question: PlanQuestion): PlanAnswer {
@@ -19,12 +20,10 @@ function answer(question: PlanQuestion): PlanAnswer {
   return { type: 'plan', stages: plan.stages, bytes: estimateIterationBytes(largest.width, largest.height), tooLarge };
 }
 
-process.on('message', ({ id, question }: { id: number; question: PlanQuestion }) => {
+const send = parentChannel<{ id: number; question: PlanQuestion }, unknown>(({ id, question }) => {
   try {
-    process.send!({ id, ok: true, answer: answer(question) });
+    send({ id, ok: true, answer: answer(question) });
   } catch (error) {
-    process.send!({ id, ok: false, error: errorData(error) });
+    send({ id, ok: false, error: errorData(error) });
   }
 });
-
-process.on('disconnect', () => process.exit(0));

@@ -2,6 +2,7 @@
 // starts, and says for each whether it could. A process holds one backend for good, so the ones after
 // a success are left for another probe process.
 import { initBackend, type BackendChoice } from '../../engine/index.js';
+import { parentChannel } from './helper-process.js';
 
 /**
  * The engine's message, for a person: without the wrapper it adds around one backend's failure, and a
@@ -15,7 +16,9 @@ function reason(kind: string, error: unknown): string {
   return missing ? `the ${missing[1]} package is not installed` : text;
 }
 
-process.on('message', async (kinds: BackendChoice[]) => {
+const send = parentChannel<BackendChoice[], { name: string; available: boolean; reason: string | null }[]>((kinds) => void probe(kinds));
+
+async function probe(kinds: BackendChoice[]): Promise<void> {
   const results: { name: string; available: boolean; reason: string | null }[] = [];
   for (const kind of kinds) {
     try {
@@ -26,7 +29,5 @@ process.on('message', async (kinds: BackendChoice[]) => {
       results.push({ name: kind, available: false, reason: reason(kind, error) });
     }
   }
-  process.send!(results);
-});
-
-process.on('disconnect', () => process.exit(0));
+  send(results);
+}
