@@ -29,6 +29,19 @@ export const MAX_RENDER_SIZE = 4096;
 const size = z.number().int().min(16).max(MAX_RENDER_SIZE);
 
 /**
+ * The stages and iterations a render of this size gets when the person leaves them unset: most
+ * iterations at low resolution, where they are cheap and where the large structures of the style
+ * form; the full-size stage only sharpens. Measured on 2 cores (wasm): about 0.8 s, 2.6 s and 9.5 s
+ * per iteration at 128², 256² and 512², so a square 512 px render takes under 8 minutes. Here, not in
+ * the engine, because the settings panel explains it too.
+ */
+export function defaultSchedule(size: number): { sizes: number[]; iterations: number[] } {
+  if (size <= 160) return { sizes: [size], iterations: [200] };
+  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [200, 60] };
+  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [200, 60, 15] };
+}
+
+/**
  * Everything that decides what a render produces. Shared by the CLI, presets, the queue and the UI,
  * so a preset file, a CLI report and an exported image's metadata all carry the same object.
  */

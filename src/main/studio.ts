@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
 import { AtelierError } from '../common/errors.js';
 import { createBackends, type StartHelper } from './services/backends/index.js';
+import { expectedBackend } from './engine/backend/expected.js';
+import { maxRenderPixels } from './engine/memory.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
 import { createLibrary } from './services/library/index.js';
@@ -83,6 +85,10 @@ function contractMethods<S extends ServiceName>(name: S, service: Handlers[S]): 
   return bound as unknown as Handlers[S];
 }
 
+function renderLimit(backend: string): { backend: string; maxPixels: number } {
+  return { backend, maxPixels: maxRenderPixels(backend) };
+}
+
 /**
  * The composition root shared by the desktop app and web mode: builds every service on one data folder,
  * the contract's handler map and its validating dispatcher, and one stream of contract events.
@@ -153,6 +159,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         modelsInstalled: await models.renderLocation().then(() => true, () => false),
         samplesAvailable: (await sampleFiles(samplesDir)).length > 0,
         mode,
+        renderLimit: renderLimit(backend ?? expectedBackend()),
       }),
     },
     models: contractMethods('models', models),

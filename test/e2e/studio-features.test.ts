@@ -99,12 +99,8 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     await s.byTestId('setting-scales').fill('300');
     await s.waitInPage(`!document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('${small} MB')`);
     expect(await megabytes()).toBeGreaterThan(small);
-    // Past what wasm can address, it says so before the render starts, the engine's reason in the tooltip.
-    await s.byTestId('setting-size').fill('2048');
-    await s.byTestId('setting-scales').fill('2048');
-    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.trim().startsWith('Too large for wasm: it needs about')`);
-    expect(await estimate.getAttribute('title')).toContain('WebAssembly backend cannot address more than 4 GB');
-    await shots('estimate-too-large');
+    // (A size past what the backend can address is refused at the size field itself, bug 7; the
+    // estimate's own "too large" answer is covered in test/studio/issue8-services.test.ts.)
     await s.byTestId('setting-size').fill('48');
     await s.byTestId('setting-scales').fill('48');
     await s.waitInPage(`document.querySelector('[data-testid="save-state"]')?.textContent.trim() === 'Saved'`);

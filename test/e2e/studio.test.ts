@@ -403,7 +403,8 @@ describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', ()
     console.log(`e2e: the cancel took ${took} ms from the click to a cancelled job`);
 
     // The queue says Cancelled; the stage shows the best image so far, marked as stopped early.
-    expect(await page.locator('[data-testid="queue-job"]').first().textContent()).toMatch(/^\s*tubingen × starry_night\s*Cancelled\s*$/);
+    // The pair's second job in the queue, numbered to tell it from the first.
+    expect(await page.locator('[data-testid="queue-job"]').first().textContent()).toMatch(/^\s*tubingen × starry_night #2\s*Cancelled\s*$/);
     await byTestId('render-progress').waitFor({ state: 'detached' });
     await byTestId('result-image').waitFor({ state: 'visible' });
     const options = await byTestId('render-select').locator('option').allTextContents();
@@ -427,11 +428,12 @@ describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', ()
     expect(await byTestId('setting-size').inputValue()).toBe(SIZE);
     expect(await byTestId('setting-iterations').inputValue()).toBe('2000');
 
-    // Both renders, newest (the cancelled one) shown first; the finished one opens too.
+    // Both renders; the finished one is shown (one stopped early does not push it aside), and it opens.
     await byTestId('result-image').waitFor({ state: 'visible' });
     const options = byTestId('render-select').locator('option');
     expect(await options.count()).toBe(2);
     const finished = await options.nth(1).getAttribute('value');
+    expect(await byTestId('render-select').inputValue()).toBe(finished);
     await byTestId('render-select').selectOption(finished!);
     await waitInPage(`(() => { const img = document.querySelector('[data-testid="result-image"]'); return !!img && img.getAttribute('src').includes(${JSON.stringify(finished)}) && img.complete && img.naturalWidth === 64; })()`);
     // Every image on the page loaded (thumbnails, the compare view's photo, the render).

@@ -77,7 +77,9 @@ describe('settings form', () => {
 
   it('compares settings by what they render', () => {
     expect(sameSettings({}, { size: 512, styleWeight: 0.001 })).toBe(true);
-    expect(sameSettings({ size: 256 }, {})).toBe(false);
+    // Size and schedule are the pair's, not the look's.
+    expect(sameSettings({ size: 256, iterations: 20 }, {})).toBe(true);
+    expect(sameSettings({ styleWeight: 0.01 }, {})).toBe(false);
     expect(sameSettings({ progressEvery: 1, styleBlend: [1, 2] }, {})).toBe(true);
   });
 

@@ -57,6 +57,11 @@ export const contract = {
       modelsInstalled: z.boolean(),
       samplesAvailable: z.boolean(),
       mode: z.enum(['desktop', 'web']),
+      /**
+       * The largest render the backend renders will use can hold: the most pixels of one stage (width ×
+       * height), from the engine's own memory rule. The UI checks the size against it before Render.
+       */
+      renderLimit: z.object({ backend: z.string(), maxPixels: z.number().int().nonnegative() }),
     })),
   },
   models: {
@@ -90,11 +95,18 @@ export const contract = {
   },
   presets: {
     list: method(none, z.array(presetSchema)),
-    save: method(z.object({ name: z.string().trim().min(1).max(100), description: z.string().max(500).default(''), settings: settingsInputSchema }).strict(), presetSchema),
+    /** A taken name is refused (NAME_TAKEN) unless `replace`: then the person's preset of that name is overwritten. */
+    save: method(z.object({
+      name: z.string().trim().min(1).max(100), description: z.string().max(500).default(''), settings: settingsInputSchema, replace: z.boolean().optional(),
+    }).strict(), presetSchema),
     rename: method(z.object({ id, name: z.string().trim().min(1).max(100) }).strict(), presetSchema),
     delete: method(byId, ok),
     /** A preset file's text; rejected with a clear message when it is not a valid preset. */
-    import: method(z.object({ json: z.string().max(1_000_000) }).strict(), presetSchema),
+    import: method(z.object({
+      json: z.string().max(1_000_000),
+      /** When its name is taken: refuse (NAME_TAKEN, so the UI can ask), suffix it with "(2)" (the default), or replace the person's preset. */
+      onNameClash: z.enum(['fail', 'rename', 'replace']).optional(),
+    }).strict(), presetSchema),
     export: method(byId, z.object({ fileName: z.string(), json: z.string() })),
   },
   queue: {
@@ -125,7 +137,7 @@ export const contract = {
   },
   export: {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */
-    render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number() })),
+    render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number(), dataBase64: z.string().optional() })),
     /** Reads the settings Atelier embedded in an exported image. */
     readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() }), MAX_UPLOAD_CALL_BYTES),
     /** Where exports are written; `canChoose` only where a native folder dialog exists (desktop). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RENDER_PHASES } from '../progress.js';
 import { LOSS_TERMS, renderSettingsPatchSchema } from '../settings.js';
 import { ID_PATTERN, MAX_STYLES } from '../wire.js';
 
@@ -48,6 +49,9 @@ export const renderRecordSchema = z.object({
   losses: z.object({ initial: lossTerms, final: lossTerms }),
   width: z.number().int(),
   height: z.number().int(),
+  /** The pictures it was painted from: the content photo and each style with its blend weight (older records: none). */
+  contentId: id.nullable().optional(),
+  styles: z.array(styleRefSchema).optional(),
 });
 export type RenderRecord = z.infer<typeof renderRecordSchema>;
 
@@ -77,6 +81,8 @@ export const jobSchema = z.object({
     .nullable(),
   /** Total loss per progress event, for the chart. */
   lossHistory: z.array(z.number()),
+  /** What a running render is doing before its first progress event. */
+  phase: z.enum(RENDER_PHASES).optional(),
   renderId: id.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** True while the job holds a finished render the library could not store (see queue.unsavedImage). */
@@ -96,6 +102,8 @@ export const exportRequestSchema = z.object({
   size: z.enum(['rendered', 'original']).default('rendered'),
   /** Base name without extension; sanitized by the service. */
   name: z.string().min(1).max(200),
+  /** Also send the file's bytes back, for the browser to save (web mode, where the export folder is the server's). */
+  download: z.boolean().optional(),
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 

@@ -6,7 +6,7 @@ import { renderWorkerPath, superviseRender, type RenderLauncher } from '../servi
  * Renders in Electron's utility process: the supported way to run Node work beside the main process,
  * which keeps working when the RunAsNode fuse is off (child_process.fork of the app binary would not).
  */
-export const utilityRenderProcess: RenderLauncher = (request, onProgress) => {
+export const utilityRenderProcess: RenderLauncher = (request, onProgress, onPhase) => {
   const child = utilityProcess.fork(renderWorkerPath(), [], { serviceName: 'Atelier render', execArgv: [] });
   let gone = false;
   return superviseRender(
@@ -25,6 +25,7 @@ export const utilityRenderProcess: RenderLauncher = (request, onProgress) => {
     },
     request,
     onProgress,
+    onPhase,
   );
 };
 

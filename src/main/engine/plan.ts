@@ -1,7 +1,7 @@
-import os from 'node:os';
 import { AtelierError } from '../../common/errors.js';
-import { renderSettingsSchema, type RenderSettings, type RenderSettingsInput, type VggLayer } from '../../common/settings.js';
+import { defaultSchedule, renderSettingsSchema, type RenderSettings, type RenderSettingsInput, type VggLayer } from '../../common/settings.js';
 import { fitLongSide } from './image-tensor.js';
+import { estimateIterationBytes, memoryLimitBytes } from './memory.js';
 
 export interface StagePlan {
   size: number;
@@ -24,18 +24,6 @@ export interface RenderPlan {
   styleBlend: number[];
 }
 
-/**
- * Default stages: most iterations at low resolution, where they are cheap and where the large
- * structures of the style form; the full-size stage only sharpens. Measured on 2 cores (wasm):
- * about 0.8 s, 2.6 s and 9.5 s per iteration at 128², 256² and 512², so a square 512 px render
- * takes under 8 minutes.
- */
-function defaultStages(size: number): { sizes: number[]; iterations: number[] } {
-  if (size <= 160) return { sizes: [size], iterations: [200] };
-  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [200, 60] };
-  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [200, 60, 15] };
-}
-
 export function planRender(
   input: RenderSettingsInput,
   sources: { content?: { width: number; height: number }; styles: { width: number; height: number }[]; initImage?: unknown },
@@ -53,7 +41,7 @@ export function planRender(
   if (init === 'style' && sources.styles.length === 0) throw new AtelierError('BAD_INPUT', 'starting from the style image needs a style image');
   if (init === 'image' && !sources.initImage) throw new AtelierError('BAD_INPUT', 'starting from an image needs that image');
 
-  const auto = defaultStages(settings.size);
+  const auto = defaultSchedule(settings.size);
   const sizes = settings.scales ?? auto.sizes;
   if (sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!)) throw new AtelierError('BAD_SETTINGS', `scales must increase (got ${sizes.join(', ')})`);
   if (sizes.at(-1) !== settings.size) throw new AtelierError('BAD_SETTINGS', `the last scale (${sizes.at(-1)}) must equal the size (${settings.size})`);
@@ -90,21 +78,9 @@ function normalize(weights: number[], count: number, name: string, what: string)
   return weights.map((w) => w / sum);
 }
 
-/**
- * Bytes one optimization iteration needs at width×height: VGG19's activations up to conv5_1 come to
- * about 320 floats per pixel; forward values kept for the backward pass, gradients and temporaries
- * multiply that by about 7 (3.8 GB measured at 640×640 on wasm).
- */
-export function estimateIterationBytes(width: number, height: number): number {
-  return 320 * 4 * 7 * width * height + 200e6;
-}
-
-/** WebAssembly memory is 32-bit: the heap stops at 4 GiB whatever the machine has. */
-const WASM_HEAP_BYTES = 4 * 1024 ** 3;
-
 export function checkMemory(stage: StagePlan, backend: string): void {
   const needed = estimateIterationBytes(stage.width, stage.height);
-  const limit = backend === 'wasm' ? Math.min(WASM_HEAP_BYTES * 0.95, os.totalmem()) : os.totalmem();
+  const limit = memoryLimitBytes(backend);
   if (needed <= limit) return;
   const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
   const hint = backend === 'wasm'

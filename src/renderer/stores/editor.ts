@@ -6,8 +6,9 @@ import { MAX_STYLES } from '../../common/wire.js';
 import { baseName } from './file-data.js';
 import { useLibraryStore, type SavePairInput } from './library.js';
 import { usePresetsStore } from './presets.js';
-import { isActive, useQueueStore } from './queue.js';
-import { fromForm, sameSettings, toForm, type SettingsForm } from './settings-form.js';
+import { useQueueStore } from './queue.js';
+import { useAppStore } from './app.js';
+import { applyLook, fromForm, largestSize, sameSettings, toForm, withSizeLimit, type SettingsForm, type SizeLimit } from './settings-form.js';
 import { useUiStore } from './ui.js';
 
 export interface StyleDraft {
@@ -28,6 +29,7 @@ export const useEditorStore = defineStore('editor', () => {
   const presets = usePresetsStore();
   const queue = useQueueStore();
   const ui = useUiStore();
+  const app = useAppStore();
 
   const pairId = ref<string | null>(null);
   const name = ref('');
@@ -40,7 +42,16 @@ export const useEditorStore = defineStore('editor', () => {
   const saving = ref(false);
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const validation = computed(() => fromForm(form.value));
+  /** The picture whose shape the render takes: the content photo, or the first style for a texture. */
+  const shape = computed(() => {
+    const id = form.value.mode === 'texture' ? styles.value[0]?.imageId : contentId.value;
+    return (id && library.imageById.get(id)) || null;
+  });
+  const sizeLimit = computed<SizeLimit | null>(() => {
+    const limit = app.info?.renderLimit;
+    return limit && shape.value ? { backend: limit.backend, size: largestSize(limit.maxPixels, shape.value) } : null;
+  });
+  const validation = computed(() => withSizeLimit(fromForm(form.value), sizeLimit.value));
   const payload = computed<SavePairInput | null>(() => {
     if (!pairId.value || !validation.value.valid) return null;
     return {
@@ -57,16 +68,21 @@ export const useEditorStore = defineStore('editor', () => {
   const preset = computed(() => (presetId.value ? presets.byId.get(presetId.value) ?? null : null));
   /** The settings no longer match the preset they started from. */
   const presetModified = computed(() => !!preset.value && !sameSettings(preset.value.settings, validation.value.settings));
+  /** The pair's render in progress: the running one before any queued after it. */
   const activeJob = computed(() => {
-    const job = pairId.value ? queue.latestByPair.get(pairId.value) : undefined;
-    return job && isActive(job) ? job : null;
+    const jobs = queue.activeJobs.filter((job) => job.pairId === pairId.value);
+    return jobs.find((job) => job.state === 'running') ?? jobs[0] ?? null;
   });
   /** This pair's renders, newest first, and the one the result viewer shows. */
   const renders = computed(() => (pairId.value ? library.rendersByPair.get(pairId.value) ?? [] : []));
-  const currentRender = computed(() => renders.value.find((r) => r.id === ui.selectedRenderId) ?? renders.value[0] ?? null);
+  /** Unless one is chosen, the newest finished render: one cancelled early does not push it aside. */
+  const currentRender = computed(
+    () => renders.value.find((r) => r.id === ui.selectedRenderId) ?? renders.value.find((r) => !r.cancelled) ?? renders.value[0] ?? null,
+  );
   /** Why Render cannot start yet, in words; null when it can. */
   const missing = computed<string | null>(() => {
     if (!pairId.value) return 'Create a pair first';
+    if (activeJob.value) return 'Rendering this pair now';
     if (form.value.mode !== 'texture' && !contentId.value) return 'Choose a content photo';
     if (form.value.mode !== 'content' && styles.value.length === 0) return 'Add a style image';
     if (!validation.value.valid) return 'Fix the highlighted settings';
@@ -158,15 +174,24 @@ export const useEditorStore = defineStore('editor', () => {
     renameAfter(() => styles.value.splice(index, 1));
   }
 
-  function setStyleWeight(index: number, weight: number): void {
+  /**
+   * Gives one style this share (0…1) of the blend; the others keep their proportions among themselves.
+   * Weights are rescaled to sum to 1, which the engine normalizes to anyway.
+   */
+  function setStyleShare(index: number, share: number): void {
     const style = styles.value[index];
-    if (style && Number.isFinite(weight) && weight > 0) style.weight = weight;
+    if (!style || !Number.isFinite(share) || styles.value.length < 2) return;
+    const own = Math.min(0.99, Math.max(0.01, share));
+    const others = styles.value.reduce((sum, s, i) => (i === index ? sum : sum + s.weight), 0);
+    for (const [i, s] of styles.value.entries()) {
+      s.weight = i === index ? own : others > 0 ? (s.weight / others) * (1 - own) : (1 - own) / (styles.value.length - 1);
+    }
   }
 
   function applyPreset(id: string | null): void {
     const chosen = id ? presets.byId.get(id) : undefined;
     presetId.value = chosen?.id ?? null;
-    if (chosen) form.value = toForm(chosen.settings);
+    if (chosen) form.value = applyLook(form.value, chosen.settings);
   }
 
   function applySettings(settings: RenderSettingsInput): void {
@@ -205,7 +230,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   return {
     pairId, name, contentId, styles, form, presetId, savedSnapshot, saving,
-    validation, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
-    load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleWeight, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
+    validation, sizeLimit, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
+    load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleShare, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
   };
 });

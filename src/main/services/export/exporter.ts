@@ -39,15 +39,22 @@ export function createExporter({ exportDir, library, chosenDir, shell }: Exporte
   const desktopOnly = (what: string) => new AtelierError('DESKTOP_ONLY', `${what} needs the desktop app; in the browser, exports download instead`);
 
   return {
-    async render({ renderId, format, quality, size, name }) {
+    async render({ renderId, format, quality, size, name, download }) {
       const record = await library.getRender(renderId);
       const pair = await library.getPair(record.pairId);
       const { image } = await readImage(await library.renderFile(record.id, 'full'));
       const sized = size === 'original' ? await toOriginalSize(image, pair, library) : image;
-      const bytes = await encodeImage(sized, { format, quality, xmp: renderXmp({ settings: record.settings, pairName: pair.name }) });
+      const imageName = async (id: string) => (await Promise.resolve(library.getImage(id)).catch(() => null))?.name ?? 'a deleted image';
+      const xmp = renderXmp({
+        settings: record.settings,
+        pairName: pair.name,
+        content: record.contentId ? await imageName(record.contentId) : null,
+        styles: await Promise.all((record.styles ?? []).map(async (s) => ({ name: await imageName(s.imageId), weight: s.weight }))),
+      });
+      const bytes = await encodeImage(sized, { format, quality, xmp });
       const file = await writeNewFile(await folder(), safeFileName(name, 'atelier-export'), EXTENSIONS[format], bytes);
       written.add(file.path);
-      return { ...file, bytes: bytes.length };
+      return { ...file, bytes: bytes.length, ...(download && { dataBase64: bytes.toString('base64') }) };
     },
 
     async folder() {
@@ -86,7 +93,7 @@ export function createExporter({ exportDir, library, chosenDir, shell }: Exporte
         const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'metadata'}: ${i.message}`).join('; ');
         throw new AtelierError('BAD_SETTINGS', `${label} carries Atelier settings this version cannot use (${detail})`);
       }
-      return parsed.data;
+      return { settings: parsed.data.settings, pairName: parsed.data.pairName };
     },
   };
 }

@@ -40,11 +40,12 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
   {
     id: 'builtin-chollet-keras',
     name: 'Chollet notebook',
-    description: 'After François Chollet’s Keras notebook: content from block5_conv2 (conv5_2) for a looser hold on the photo, max pooling, squared smoothing; content / style / TV weights 0.8 / 1.0 / 0.1.',
+    description: 'After François Chollet’s Keras notebook: content from block5_conv2 (conv5_2) for a looser hold on the photo, max pooling, squared smoothing. Weights content 0.8, style 0.001, TV 0.5: the notebook’s 0.8 / 1.0 / 0.1 as multiples of Atelier’s defaults, since its losses are scaled differently.',
     builtIn: true,
-    // The weights 0.8 / 1.0 / 0.1 are read in Atelier's calibrated units (content 1, style 1e-3, TV 5,
-    // see settings.ts): the notebook's own numbers belong to differently normalized losses and, carried
-    // over literally, leave almost nothing of the photo once L-BFGS converges.
+    // The notebook's weights 0.8 / 1.0 / 0.1, read as multiples of Atelier's calibrated defaults (content 1,
+    // style 1e-3, TV 5, see settings.ts); its own numbers belong to differently normalized
+    // losses and, carried over literally, leave almost nothing of the photo once L-BFGS converges.
+    // The description gives the values the fields show, so the two never disagree.
     settings: look({
       contentLayers: ['conv5_2'],
       contentWeight: 0.8,

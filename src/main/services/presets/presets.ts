@@ -21,6 +21,7 @@ export type PresetsService = Handlers['presets'] & {
 const MAX_NAME_LENGTH = 100;
 const presetsDocumentSchema = z.object({ presets: z.array(presetSchema.extend({ builtIn: z.literal(false) })) });
 type UserPreset = z.output<typeof presetsDocumentSchema>['presets'][number];
+type NameClash = 'fail' | 'rename' | 'replace';
 
 /**
  * The presets service: the read-only built-ins and the person's own presets, kept in
@@ -55,12 +56,20 @@ export function createPresets({ dataDir }: PresetsOptions): PresetsService {
     return preset;
   }
 
-  /** Saves a new preset, suffixing its name when `renameOnClash` and the name is taken. */
-  function add(name: string, description: string, settings: Preset['settings'], renameOnClash: boolean): Promise<Preset> {
+  /**
+   * Saves a new preset. When the name is taken: 'fail' refuses (NAME_TAKEN), 'rename' suffixes it, and
+   * 'replace' puts it in the place of the person's preset of that name (a built-in is never replaced).
+   */
+  function add(name: string, description: string, settings: Preset['settings'], onClash: NameClash): Promise<Preset> {
     return change((presets) => {
       const taken = [...BUILT_IN_PRESETS, ...presets].map((p) => p.name);
-      if (!renameOnClash) assertFree(name, taken);
-      const preset: UserPreset = { id: randomUUID(), name: renameOnClash ? freeName(name, taken) : name, description, builtIn: false, settings };
+      const replaced = onClash === 'replace' ? presets.find((p) => sameName(p.name, name)) : undefined;
+      if (replaced) {
+        const preset: UserPreset = { ...replaced, name, description, settings };
+        return { presets: presets.map((p) => (p === replaced ? preset : p)), result: preset };
+      }
+      if (onClash !== 'rename') assertFree(name, taken);
+      const preset: UserPreset = { id: randomUUID(), name: onClash === 'rename' ? freeName(name, taken) : name, description, builtIn: false, settings };
       return { presets: [...presets, preset], result: preset };
     });
   }
@@ -72,7 +81,7 @@ export function createPresets({ dataDir }: PresetsOptions): PresetsService {
       return structuredClone([...BUILT_IN_PRESETS, ...user]);
     },
 
-    save: ({ name, description, settings }) => add(name, description, settings, false),
+    save: ({ name, description, settings, replace }) => add(name, description, settings, replace ? 'replace' : 'fail'),
 
     async rename({ id, name }) {
       assertWritable(id);
@@ -94,10 +103,10 @@ export function createPresets({ dataDir }: PresetsOptions): PresetsService {
       });
     },
 
-    async import({ json }) {
+    async import({ json, onNameClash }) {
       // Parsed before anything is written: a rejected file changes nothing.
       const file = parsePresetFile(json);
-      return add(file.name, file.description, file.settings, true);
+      return add(file.name, file.description, file.settings, onNameClash ?? 'rename');
     },
 
     async export({ id }) {

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../common/errors.js';
-import type { RenderOutcome } from '../../../common/progress.js';
+import type { RenderOutcome, RenderPhase } from '../../../common/progress.js';
 import type { RenderRequest, RenderUpdate } from '../render/index.js';
 
 /**
@@ -13,6 +13,7 @@ export type ToWorker = { type: 'start'; request: RenderRequest } | { type: 'canc
 export type WorkerProgress = Omit<RenderUpdate, 'previewJpeg'> & { previewJpegBase64?: string };
 
 export type FromWorker =
+  | { type: 'phase'; phase: RenderPhase }
   | { type: 'progress'; update: WorkerProgress }
   | { type: 'done'; outcome: RenderOutcome }
   | { type: 'error'; error: { code: ErrorCode; message: string } };

@@ -109,11 +109,18 @@ export function createQueue({ library, notify, backend, onRendered, models, laun
   async function run(entry: Entry): Promise<void> {
     const { job } = entry;
     const startedAt = new Date();
-    const render = launch(entry.request, (update) => {
-      job.progress = jobProgress(update);
-      job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
-      emit(job);
-    });
+    const render = launch(
+      entry.request,
+      (update) => {
+        job.progress = jobProgress(update);
+        job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
+        emit(job);
+      },
+      (phase) => {
+        job.phase = phase;
+        emit(job);
+      },
+    );
     running = { entry, render };
     job.state = 'running';
     emit(job);
@@ -326,7 +333,7 @@ function jobProgress(update: WorkerProgress): NonNullable<Job['progress']> {
 function newRender(pair: Pair, outcome: RenderOutcome, startedAt: Date): NewRender {
   const finishedAt = new Date();
   return {
-    pairId: pair.id, settings: pair.settings,
+    pairId: pair.id, settings: pair.settings, contentId: pair.contentId, styles: pair.styles,
     startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(),
     backend: outcome.backend, cancelled: outcome.cancelled, losses: outcome.losses,
     width: outcome.image.width, height: outcome.image.height, image: outcome.image,

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AtelierError } from '../../../common/errors.js';
-import type { RenderOutcome } from '../../../common/progress.js';
+import type { RenderOutcome, RenderPhase } from '../../../common/progress.js';
 import type { RenderRequest } from '../render/index.js';
 import type { FromWorker, ToWorker, WorkerProgress } from './messages.js';
 
@@ -27,8 +27,11 @@ export interface RenderProcess {
   kill(): void;
 }
 
+/** What a render is doing before its first progress event (see RENDER_PHASES). */
+export type PhaseListener = (phase: RenderPhase) => void;
+
 /** Starts one render in a process of its own; the queue is given one by its composition root. */
-export type RenderLauncher = (request: RenderRequest, onProgress: (update: WorkerProgress) => void) => RenderProcess;
+export type RenderLauncher = (request: RenderRequest, onProgress: (update: WorkerProgress) => void, onPhase?: PhaseListener) => RenderProcess;
 
 /**
  * What a render process looks like from here, whichever kind it is: Node's child_process (plain Node,
@@ -43,7 +46,12 @@ export interface WorkerChannel {
 }
 
 /** Drives one render over a channel: progress through, one answer back, then the process is killed. */
-export function superviseRender(channel: WorkerChannel, request: RenderRequest, onProgress: (update: WorkerProgress) => void): RenderProcess {
+export function superviseRender(
+  channel: WorkerChannel,
+  request: RenderRequest,
+  onProgress: (update: WorkerProgress) => void,
+  onPhase?: PhaseListener,
+): RenderProcess {
   let answered = false;
   const result = new Promise<RenderOutcome>((resolve, reject) => {
     const answer = (settle: () => void) => {
@@ -54,6 +62,7 @@ export function superviseRender(channel: WorkerChannel, request: RenderRequest, 
     channel.onMessage((message) => {
       if (answered) return;
       if (message.type === 'progress') onProgress(message.update);
+      else if (message.type === 'phase') onPhase?.(message.phase);
       else if (message.type === 'done') answer(() => resolve(message.outcome));
       else answer(() => reject(new AtelierError(message.error.code, message.error.message)));
     });
@@ -70,7 +79,7 @@ function crashed(detail: string): AtelierError {
 }
 
 /** A render in a child process forked from this Node; its channel uses 'advanced' serialization for the pixels. */
-export const forkRenderProcess: RenderLauncher = (request, onProgress) => {
+export const forkRenderProcess: RenderLauncher = (request, onProgress, onPhase) => {
   const child = fork(renderWorkerPath(), [], {
     serialization: 'advanced',
     // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
@@ -89,5 +98,6 @@ export const forkRenderProcess: RenderLauncher = (request, onProgress) => {
     },
     request,
     onProgress,
+    onPhase,
   );
 };

@@ -27,6 +27,7 @@ function receive(message: ToWorker): void {
   }
   renderFiles(message.request, {
     signal: controller.signal,
+    onPhase: (phase) => post({ type: 'phase', phase }),
     onProgress: ({ previewJpeg, ...update }) => {
       post({ type: 'progress', update: { ...update, ...(previewJpeg && { previewJpegBase64: previewJpeg.toString('base64') }) } });
     },

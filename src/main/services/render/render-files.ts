@@ -1,4 +1,4 @@
-import type { RenderOutcome, RenderProgress } from '../../../common/progress.js';
+import type { RenderOutcome, RenderPhase, RenderProgress } from '../../../common/progress.js';
 import type { RenderSettingsInput } from '../../../common/settings.js';
 import { initBackend, stylize, type BackendChoice, type BackendInfo, type RenderPlan } from '../../engine/index.js';
 import { encodePreview, readImage } from '../images/index.js';
@@ -34,16 +34,20 @@ export interface RenderResult extends RenderOutcome {
  */
 export async function renderFiles(
   request: RenderRequest,
-  hooks: { onProgress?: (update: RenderUpdate) => void; signal?: AbortSignal } = {},
+  hooks: { onProgress?: (update: RenderUpdate) => void; onPhase?: (phase: RenderPhase) => void; signal?: AbortSignal } = {},
 ): Promise<RenderResult> {
+  hooks.onPhase?.('engine');
   const backendInfo = await initBackend({ backend: request.backend ?? 'auto' });
+  hooks.onPhase?.('images');
   const size = request.settings.size ?? 512;
   const [content, init, ...styles] = await Promise.all([
     request.content ? readImage(request.content, { maxLongSide: size }) : undefined,
     request.initImage ? readImage(request.initImage, { maxLongSide: size }) : undefined,
     ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
   ]);
+  hooks.onPhase?.('network');
   const vgg = await loadVgg19(request.models);
+  hooks.onPhase?.('painting');
 
   // Previews are encoded off the engine's loop; chaining keeps events in order.
   let delivered = Promise.resolve();
