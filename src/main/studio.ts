@@ -7,6 +7,8 @@ import { expectedBackend } from './engine/backend/expected.js';
 import { maxRenderPixels } from './engine/memory.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
+// The grid's service alone: the instant index would load the engine (TensorFlow.js) into the main process.
+import { createInstant } from './services/instant/looks-service.js';
 import { createLibrary } from './services/library/index.js';
 import { sampleFiles } from './services/library/import-image.js';
 import { createModelsService, type ModelsServiceOptions } from './services/models/models-service.js';
@@ -112,7 +114,13 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   };
 
   const library = await createLibrary({ dataDir, samplesDir, ...(shell && { chooseFolder: shell.chooseFolder }) });
-  const presets = await createPresets({ dataDir });
+  const models = createModelsService({
+    manifestsDir: resources.manifestsDir,
+    dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
+    ...(options.chooseModelsFolder && { chooseFolder: options.chooseModelsFolder }),
+  });
+  const vgg16Installed = () => models.isInstalled('vgg16');
+  const presets = await createPresets({ dataDir, vgg16Installed });
   const preferences = createPreferences(dataDir);
   const exporter = await createExporter({
     exportDir: join(dataDir, 'exports'),
@@ -124,17 +132,17 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     ...(shell && { shell }),
   });
   const backends = createBackends({ preferences, library, ...(options.startHelper && { startHelper: options.startHelper }) });
-  const models = createModelsService({
-    manifestsDir: resources.manifestsDir,
-    dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
-    ...(options.chooseModelsFolder && { chooseFolder: options.chooseModelsFolder }),
-  });
   const queue = await createQueue({
     library,
     notify,
     backend: () => backends.renderBackend(),
     onRendered: (render) => void backends.recordRender(render).catch((error: unknown) => console.error('atelier: could not keep the render speed:', error)),
-    models: () => models.renderLocation(),
+    models: (network) => models.renderLocation(network),
+    ...(options.launchRender && { launch: options.launchRender }),
+  });
+  const instant = createInstant({
+    library,
+    models: () => models.renderLocation('fast-style'),
     ...(options.launchRender && { launch: options.launchRender }),
   });
 
@@ -157,6 +165,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         version,
         backend,
         modelsInstalled: await models.renderLocation().then(() => true, () => false),
+        vgg16Installed: await vgg16Installed(),
         samplesAvailable: (await sampleFiles(samplesDir)).length > 0,
         mode,
         renderLimit: renderLimit(backend ?? expectedBackend()),
@@ -167,6 +176,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     presets: contractMethods('presets', presets),
     queue: contractMethods('queue', queue),
     backends: contractMethods('backends', backends),
+    instant: contractMethods('instant', instant),
     export: contractMethods('export', exporter),
   };
 

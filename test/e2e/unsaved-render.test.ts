@@ -80,13 +80,15 @@ it.skipIf(!ready)('keeps a render the full disk cannot take, offers it for downl
   await page.screenshot({ path: join(SHOTS, 'unsaved-1440.png') });
   await page.setViewportSize({ width: 1024, height: 700 });
   await page.screenshot({ path: join(SHOTS, 'unsaved-1024.png') });
+  // At 1024 px the queue sits in a drawer; the rest happens at the full width.
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   const [download] = await Promise.all([page.waitForEvent('download'), job.getByTestId('save-unsaved').click()]);
   expect(download.suggestedFilename()).toBe('Full disk (unsaved render).png');
   expect(await sharp(await download.path()).metadata()).toMatchObject({ format: 'png', width: 48, height: 36 });
 
   await rm(join(disk.dir, 'filler-0'));
-  await job.getByRole('button', { name: 'Retry' }).click();
+  await job.getByRole('button', { name: 'Retry', exact: true }).click();
   await expect.poll(() => job.innerText()).toContain('Done');
   expect(await call<unknown[]>('library:listRenders', { pairId: pair.id })).toHaveLength(1);
 });

@@ -1,6 +1,6 @@
 // The Models panel's service on real folders: status, install from a folder into the first writable
 // models folder, a download cancelled midway, and the words a render gets when weights are missing.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,14 @@ describe('without weights', () => {
     expect(status.networks.map((n) => [n.network, n.installed, n.problem?.code])).toEqual([
       ['vgg19', false, 'MODELS_MISSING'],
       ['fast-style', false, 'MODELS_MISSING'],
+      ['vgg16', false, 'MODELS_MISSING'],
     ]);
+    // VGG16 is never shipped: the panel says how to get it, in the app's words.
+    const vgg16 = status.networks.find((n) => n.network === 'vgg16')!;
+    expect(vgg16.problem?.message).toMatch(/vgg16_weights_tf_dim_ordering_tf_kernels_notop\.h5 .* folder named vgg16 .* open Models and install from that folder/);
+    expect(vgg16.problem?.message).not.toMatch(/npm|npx|atelier models/);
+    await expect(models.isInstalled('vgg16')).resolves.toBe(false);
+    await expect(models.renderLocation('vgg16')).rejects.toThrow(/The VGG16 weights are not installed\. To add it, put Keras's/);
     expect(status.installDir).toBe(join(temp, 'models'));
     expect(status.canChooseFolder).toBe(false);
     const failure = models.renderLocation();
@@ -50,6 +57,7 @@ describe('installing from a folder', () => {
     expect(status!.networks.map((n) => [n.network, n.installed, n.dir])).toEqual([
       ['vgg19', true, user],
       ['fast-style', true, user],
+      ['vgg16', false, null],
     ]);
     expect(status!.busy).toBe(false);
     const copied = events.filter((e) => e.network === 'vgg19' && e.step === 'file');
@@ -57,11 +65,26 @@ describe('installing from a folder', () => {
     expect(copied.at(-1)!.done).toBe(copied.at(-1)!.total);
     expect(events.at(-1)).toMatchObject({ step: 'installed' });
     await expect(models.renderLocation()).resolves.toEqual({ manifestsDir, dir: user });
+    await expect(models.renderLocation('fast-style')).resolves.toEqual({ manifestsDir, dir: user });
   });
 
   test('without a path and without a dialog, asks for a path', async () => {
     const models = createModelsService({ manifestsDir, dirs: [join(temp, 'models')] });
     await expect(models.installFromFolder({})).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+
+  test('takes VGG16 too when the folder holds a vgg16 folder, checking its Keras file against the published hash', async () => {
+    const from = join(temp, 'from');
+    await mkdir(join(from, 'vgg16'), { recursive: true });
+    await symlink(join(SHARED_MODELS, 'vgg19'), join(from, 'vgg19'));
+    await symlink(join(SHARED_MODELS, 'fast-style'), join(from, 'fast-style'));
+    // Not Keras's file (it cannot be downloaded here): the check refuses it, which shows VGG16 was taken.
+    await writeFile(join(from, 'vgg16', 'vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5'), 'not the weights');
+    const models = createModelsService({ manifestsDir, dirs: [join(temp, 'models')] });
+    await expect(models.installFromFolder({ from })).rejects.toThrow(/failed its check: expected md5 6d6bbae143d832006294945121d1f1fc, got [0-9a-f]{32}\. Nothing was installed for vgg16/);
+    const status = await models.status({});
+    expect(status.networks.map((n) => [n.network, n.installed])).toEqual([['vgg19', true], ['fast-style', true], ['vgg16', false]]);
+    expect(status.busy).toBe(false);
   });
 
   test('a closed dialog installs nothing', async () => {

@@ -65,6 +65,10 @@ describe.skipIf(!ready)('the Models panel in Chromium', () => {
     await panel.locator('[data-network="vgg19"] [data-testid="models-installed"]').waitFor({ timeout: 60_000 });
     await panel.locator('[data-network="fast-style"] [data-testid="models-installed"]').waitFor();
     await expect(panel.locator('[data-network="vgg19"]').textContent()).resolves.toContain(modelsDir);
+    // VGG16 never comes with the shipped weights: its row says how to get it, in the app's words.
+    await expect(panel.locator('[data-network="vgg16"] [data-testid="models-problem"]').textContent()).resolves.toMatch(
+      /^Not installed\. To add it, put Keras's vgg16_weights_tf_dim_ordering_tf_kernels_notop\.h5/,
+    );
     await expect(page.getByTestId('models-missing').count()).resolves.toBe(0);
     await expect(page.getByTestId('models-open').count()).resolves.toBe(1);
     expect(problems).toEqual([]);

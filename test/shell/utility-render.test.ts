@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkerProgress } from '../../src/main/services/queue/messages.js';
-import { renderWorkerPath } from '../../src/main/services/queue/render-process.js';
+import { renderWorkerPath, startRenderProcess } from '../../src/main/services/queue/render-process.js';
 import type { RenderRequest } from '../../src/main/services/render/index.js';
 
 const CHILD = fileURLToPath(new URL('./utility-process-child.mjs', import.meta.url));
@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(renderWorkerPath()))('renders in a utility process',
   it('runs the render worker through parentPort: progress, then the image', async () => {
     const { utilityRenderProcess } = await import('../../src/main/app/utility-render.js');
     const updates: WorkerProgress[] = [];
-    const outcome = await utilityRenderProcess(request, (update) => updates.push(update)).result;
+    const outcome = await startRenderProcess(request, (update) => updates.push(update), utilityRenderProcess).result;
     expect(started).toEqual([`Atelier render: ${renderWorkerPath()}`]);
     expect(updates.map((update) => update.done)).toEqual([1, 2, 3]);
     expect(outcome.cancelled).toBe(false);
@@ -71,7 +71,7 @@ describe.skipIf(!existsSync(renderWorkerPath()))('renders in a utility process',
   it("passes the render's own error back", async () => {
     const { utilityRenderProcess } = await import('../../src/main/app/utility-render.js');
     const models = { manifestsDir: resolve(fileURLToPath(import.meta.url), '../../../models'), dir: temp };
-    const failure = utilityRenderProcess({ ...request, models }, () => undefined).result;
+    const failure = startRenderProcess({ ...request, models }, () => undefined, utilityRenderProcess).result;
     await expect(failure).rejects.toMatchObject({ code: 'MODELS_MISSING' });
   });
 });

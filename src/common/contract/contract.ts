@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
+import { FAST_STYLES } from '../instant.js';
 import { MAX_STYLES } from '../wire.js';
 import {
   backendStatusSchema, exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, queueStatusSchema,
@@ -30,7 +31,7 @@ export const MAX_BATCH = 200;
 /** What the Models panel shows: each network installed and verified (where), or what is wrong. */
 const modelsStatusSchema = z.object({
   networks: z.array(z.object({
-    network: z.enum(['vgg19', 'fast-style']),
+    network: z.enum(['vgg19', 'fast-style', 'vgg16']),
     installed: z.boolean(),
     dir: z.string().nullable(),
     problem: z.object({ code: z.string(), message: z.string() }).nullable(),
@@ -55,6 +56,8 @@ export const contract = {
       /** The engine backend once a render has started it; null before. */
       backend: z.string().nullable(),
       modelsInstalled: z.boolean(),
+      /** VGG16 is optional (settings.network); the studio says how to install it. */
+      vgg16Installed: z.boolean(),
       samplesAvailable: z.boolean(),
       mode: z.enum(['desktop', 'web']),
       /**
@@ -134,6 +137,13 @@ export const contract = {
     choose: method(z.object({ name: z.string().min(1).max(40) }).strict(), ok),
     /** Time and memory a render of these settings would take on the chosen backend. */
     estimate: method(z.object({ settings: settingsInputSchema, contentId: id.nullable(), styleIds: z.array(id).max(8) }).strict(), renderEstimateSchema),
+  },
+  instant: {
+    /**
+     * The photo in each of the nine instant looks, small (JPEG, long side INSTANT_PREVIEW_SIZE), in
+     * FAST_STYLES order: the studio's grid. A full-size instant render is a pair render like any other.
+     */
+    looks: method(z.object({ contentId: id }).strict(), z.array(z.object({ net: z.enum(FAST_STYLES), jpegBase64: z.string(), ms: z.number() }))),
   },
   export: {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */

@@ -1,32 +1,27 @@
 import { utilityProcess } from 'electron';
 import type { StartHelper } from '../services/backends/index.js';
-import { renderWorkerPath, superviseRender, type RenderLauncher } from '../services/queue/render-process.js';
+import { renderWorkerPath, type RenderLauncher } from '../services/queue/render-process.js';
 
 /**
  * Renders in Electron's utility process: the supported way to run Node work beside the main process,
  * which keeps working when the RunAsNode fuse is off (child_process.fork of the app binary would not).
  */
-export const utilityRenderProcess: RenderLauncher = (request, onProgress, onPhase) => {
+export const utilityRenderProcess: RenderLauncher = () => {
   const child = utilityProcess.fork(renderWorkerPath(), [], { serviceName: 'Atelier render', execArgv: [] });
   let gone = false;
-  return superviseRender(
-    {
-      send: (message) => {
-        if (!gone) child.postMessage(message);
-      },
-      onMessage: (listener) => void child.on('message', listener),
-      onGone: (listener) => {
-        child.on('exit', (code) => {
-          gone = true;
-          listener(`exit code ${code}`);
-        });
-      },
-      kill: () => void child.kill(),
+  return {
+    send: (message) => {
+      if (!gone) child.postMessage(message);
     },
-    request,
-    onProgress,
-    onPhase,
-  );
+    onMessage: (listener) => void child.on('message', listener),
+    onGone: (listener) => {
+      child.on('exit', (code) => {
+        gone = true;
+        listener(`exit code ${code}`);
+      });
+    },
+    kill: () => void child.kill(),
+  };
 };
 
 /** The backends' probe and planning processes, in Electron's utility process for the same reason. */

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { RgbImage } from '../../common/progress.js';
 import { BACKEND_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice } from '../engine/index.js';
 import { loadVgg19 } from '../services/render/index.js';
+import { benchInstant, median } from './instant-bench.js';
 import { integer, integerList } from './parse.js';
 
 interface BenchOptions {
@@ -11,6 +12,7 @@ interface BenchOptions {
   optimizer: 'adam' | 'lbfgs';
   backend: BackendChoice;
   json?: boolean;
+  instant?: boolean;
 }
 
 export interface BenchResult {
@@ -32,8 +34,22 @@ export function registerBenchCommand(program: Command): void {
     .addOption(new Option('--optimizer <name>').choices(['adam', 'lbfgs']).default('lbfgs'))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--json', 'print a JSON document instead of a table')
+    .option('--instant', 'time instant styles instead: one look at 1024 px and the nine-look grid at 256 px (median of --iterations runs)')
     .action(async (options: BenchOptions) => {
       const backend = await initBackend({ backend: options.backend });
+      if (options.instant) {
+        const result = await benchInstant(backend, options.iterations, pattern);
+        if (options.json) process.stdout.write(`${JSON.stringify({ threads: backend.threads ?? null, ...result }, null, 2)}\n`);
+        else {
+          console.log(`backend: ${backend.kind}${backend.threads ? ` (${backend.threads} threads)` : ''}, executor ${result.executor}`);
+          console.table([
+            { what: 'one look, 1024×768', ms: Math.round(result.fullSizeMs), 'CPU ms': Math.round(result.fullSizeCpuMs) },
+            { what: 'nine looks, 256×192 each', ms: Math.round(result.gridMs), 'CPU ms': Math.round(result.gridCpuMs) },
+          ]);
+          console.log(`peak RSS ${Math.round(result.peakRssBytes / 1e6)} MB`);
+        }
+        return;
+      }
       const results: BenchResult[] = [];
       for (const size of options.sizes) {
         if (!options.json) process.stderr.write(`${size}px …\n`);
@@ -57,7 +73,7 @@ async function benchSize(size: number, options: BenchOptions): Promise<BenchResu
   const vgg = await loadVgg19();
   const stamps: number[] = [];
   let peakRss = process.memoryUsage().rss;
-  await stylize(vgg, { content: pattern(size, 1), styles: [pattern(size, 2)] }, {
+  await stylize(vgg, { content: pattern(size, size, 1), styles: [pattern(size, size, 2)] }, {
     size, scales: [size], iterations: options.warmup + options.iterations, optimizer: options.optimizer, progressEvery: 1,
   }, {
     previews: false,
@@ -73,22 +89,17 @@ async function benchSize(size: number, options: BenchOptions): Promise<BenchResu
   return { size, width: size, height: size, msPerIteration, gflops: flops / msPerIteration / 1e6, peakRssBytes: peakRss };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** A deterministic test picture: smooth gradients with some texture, so activations are realistic. */
-function pattern(size: number, seed: number): RgbImage {
-  const data = new Uint8Array(size * size * 3);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const i = (y * size + x) * 3;
+function pattern(width: number, height: number, seed: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
       data[i] = (128 + 100 * Math.sin((x * seed) / 17)) | 0;
       data[i + 1] = (128 + 100 * Math.cos((y + seed * x) / 23)) | 0;
       data[i + 2] = ((x ^ y) * seed) & 255;
     }
   }
-  return { width: size, height: size, data };
+  return { width, height, data };
 }

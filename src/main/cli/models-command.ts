@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import {
+  DEFAULT_NETWORKS,
   NETWORKS,
   installModels,
   verifyModels,
@@ -53,12 +54,12 @@ function progressPrinter(write: (line: string) => void): (event: InstallProgress
  */
 export function registerModelsCommand(program: Command): void {
   const models = program.command('models').description('install and check the network weights');
-  const onlyOption = () => new Option('--only <network>', 'just this network').choices(NETWORKS);
+  const onlyOption = () => new Option('--only <network>', 'just this network (vgg16 is installed only when asked for)').choices(NETWORKS);
 
   models
     .command('install')
     .description('install the weights from a local folder, or download them from their public sources')
-    .option('--from <dir>', 'a folder laid out like shared/models (vgg19/, fast-style/<name>/) instead of downloading')
+    .option('--from <dir>', 'a folder laid out like shared/models (vgg19/, fast-style/<name>/, vgg16/<Keras .h5>) instead of downloading')
     .option('--to <dir>', 'the models folder to install into (default: the models folder of this checkout)')
     .addOption(onlyOption())
     .action(async (options: InstallCommandOptions, command: Command) => {
@@ -66,7 +67,7 @@ export function registerModelsCommand(program: Command): void {
       await installModels({
         from: options.from,
         to: options.to,
-        networks: options.only ? [options.only] : NETWORKS,
+        networks: options.only ? [options.only] : DEFAULT_NETWORKS,
         onProgress: progressPrinter((line) => writeErr(`${line}\n`)),
       });
     });
@@ -78,7 +79,7 @@ export function registerModelsCommand(program: Command): void {
     .addOption(onlyOption())
     .action(async (options: VerifyCommandOptions, command: Command) => {
       const { writeOut = (text: string) => process.stdout.write(text) } = command.configureOutput();
-      const verified = await verifyModels({ dir: options.dir, networks: options.only ? [options.only] : NETWORKS });
+      const verified = await verifyModels({ dir: options.dir, networks: options.only ? [options.only] : DEFAULT_NETWORKS });
       for (const { network, files, dir } of verified) writeOut(`${network}: ${files.length} files ok in ${dir}\n`);
     });
 }

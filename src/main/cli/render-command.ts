@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { VGG_NETWORKS } from '../../common/networks.js';
 import { INITS, MODES, OPTIMIZERS, POOLINGS, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
@@ -17,6 +18,7 @@ interface RenderOptions {
   size?: number;
   scales?: number[];
   iterations?: number[];
+  network?: RenderSettingsInput['network'];
   optimizer?: RenderSettingsInput['optimizer'];
   learningRate?: number;
   historySize?: number;
@@ -50,6 +52,7 @@ export function registerRenderCommand(program: Command): void {
     .option('--size <px>', 'long side of the result in pixels (default 512)', integer)
     .option('--scales <list>', 'coarse-to-fine sizes, e.g. 128,256,512 (the last equals --size); default chosen from --size', integerList)
     .option('--iterations <n>', 'iterations per stage: one number for all stages, or a list like 300,100,20', integerList)
+    .addOption(new Option('--network <name>', 'VGG network for the losses (default vgg19; vgg16 must be installed: atelier models install --only vgg16)').choices(VGG_NETWORKS))
     .addOption(new Option('--optimizer <name>', 'pixel optimizer (default lbfgs)').choices(OPTIMIZERS))
     .option('--learning-rate <lr>', 'Adam step size in pixel units (default 5)', number)
     .option('--history-size <m>', 'L-BFGS history length (default 10)', integer)
@@ -83,6 +86,7 @@ function toRequest(options: RenderOptions): RenderRequest {
     size: options.size,
     scales: options.scales,
     iterations: options.iterations?.length === 1 ? options.iterations[0] : options.iterations,
+    network: options.network,
     optimizer: options.optimizer,
     learningRate: options.learningRate,
     historySize: options.historySize,

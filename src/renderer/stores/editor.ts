@@ -37,6 +37,8 @@ export const useEditorStore = defineStore('editor', () => {
   const styles = ref<StyleDraft[]>([]);
   const form = ref<SettingsForm>(toForm({}));
   const presetId = ref<string | null>(null);
+  /** An instant pair's network and strength: not a panel field, kept through every edit and save. */
+  const instant = ref<RenderSettingsInput['instant']>();
   /** The payload last saved (or loaded), to tell whether there is anything to save. */
   const savedSnapshot = ref('');
   const saving = ref(false);
@@ -59,7 +61,7 @@ export const useEditorStore = defineStore('editor', () => {
       name: name.value.trim() || UNTITLED,
       contentId: contentId.value,
       styles: styles.value.map((s) => ({ imageId: s.imageId, weight: s.weight })),
-      settings: validation.value.settings,
+      settings: instant.value ? { ...validation.value.settings, instant: instant.value } : validation.value.settings,
       presetId: presetId.value,
     };
   });
@@ -84,7 +86,7 @@ export const useEditorStore = defineStore('editor', () => {
     if (!pairId.value) return 'Create a pair first';
     if (activeJob.value) return 'Rendering this pair now';
     if (form.value.mode !== 'texture' && !contentId.value) return 'Choose a content photo';
-    if (form.value.mode !== 'content' && styles.value.length === 0) return 'Add a style image';
+    if (form.value.mode !== 'content' && !instant.value && styles.value.length === 0) return 'Add a style image';
     if (!validation.value.valid) return 'Fix the highlighted settings';
     return null;
   });
@@ -102,6 +104,8 @@ export const useEditorStore = defineStore('editor', () => {
     contentId.value = pair?.contentId ?? null;
     styles.value = (pair?.styles ?? []).map((s) => ({ ...s }));
     form.value = toForm(pair?.settings);
+    // A copy: the panel's strength slider edits it, and the library's pair must change only when saved.
+    instant.value = pair?.settings.instant && { ...pair.settings.instant };
     presetId.value = pair?.presetId ?? null;
     savedSnapshot.value = snapshot.value;
   }
@@ -196,11 +200,13 @@ export const useEditorStore = defineStore('editor', () => {
 
   function applySettings(settings: RenderSettingsInput): void {
     form.value = toForm(settings);
+    instant.value = settings.instant && { ...settings.instant };
     presetId.value = null;
   }
 
   function resetSettings(): void {
-    applySettings({});
+    // The panel's fields go back to the defaults; an instant pair stays instant.
+    applySettings(instant.value ? { instant: instant.value } : {});
   }
 
   async function createPair(): Promise<Pair | null> {
@@ -229,7 +235,7 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   return {
-    pairId, name, contentId, styles, form, presetId, savedSnapshot, saving,
+    pairId, name, contentId, styles, form, instant, presetId, savedSnapshot, saving,
     validation, sizeLimit, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
     load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleShare, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
   };

@@ -8,3 +8,4 @@ export { useUiStore, type AppCommand, type Confirmation, type Dialog, type Toast
 export { useExportsStore, type ExportResult } from './exports.js';
 export { useUndoStore, UNDO_MS, type UndoableDeletion } from './undo.js';
 export { useEngineStore } from './engine.js';
+export { useInstantStore, type InstantLook } from './instant.js';

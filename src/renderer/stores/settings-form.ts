@@ -33,6 +33,7 @@ export interface SettingsForm {
   tvWeight: NumberText;
   tvKind: RenderSettings['tvKind'];
   pooling: RenderSettings['pooling'];
+  network: RenderSettings['network'];
   keepColors: boolean;
   progressEvery: NumberText;
 }
@@ -79,6 +80,7 @@ export function toForm(input: RenderSettingsInput | undefined): SettingsForm {
     tvWeight: formatNumber(s.tvWeight),
     tvKind: s.tvKind,
     pooling: s.pooling,
+    network: s.network,
     keepColors: s.keepColors,
     progressEvery: formatNumber(s.progressEvery),
   };
@@ -127,6 +129,8 @@ export function fromForm(form: SettingsForm): FormResult {
   if (scales) settings.scales = scales;
   if (iterations) settings.iterations = iterations.length === 1 ? iterations[0]! : iterations;
   if (form.init !== '') settings.init = form.init;
+  // Left out at the default, like `init`, so a pair keeps following the app's default network.
+  if (form.network !== DEFAULT_SETTINGS.network) settings.network = form.network;
   const layerWeights = parseList(form.styleLayerWeights);
   if (layerWeights) settings.styleLayerWeights = layerWeights;
 
@@ -135,7 +139,8 @@ export function fromForm(form: SettingsForm): FormResult {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as SettingsField | undefined;
-      if (field && !errors[field]) errors[field] = fieldMessage(field, issue.message);
+      // A custom issue (a layer the chosen network lacks) has its own words; the others get the field's hint.
+      if (field && !errors[field]) errors[field] = issue.code === 'custom' ? issue.message : fieldMessage(field, issue.message);
     }
   }
   checkSchedule(settings, errors);

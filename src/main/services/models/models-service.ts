@@ -1,12 +1,12 @@
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Handlers, ModelsProgress, ModelsStatus } from '../../../common/contract/index.js';
 import { AtelierError, errorData } from '../../../common/errors.js';
 import { ModelsMissingError } from './errors.js';
 import type { InstallOptions, InstallProgress } from './install.js';
 import type { ModelsLocation } from './locations.js';
-import { NETWORKS, type Network } from './manifest.js';
+import { DEFAULT_NETWORKS, NETWORKS, type Network } from './manifest.js';
 import { verifyModels } from './verify.js';
 
 export interface ModelsServiceOptions {
@@ -24,14 +24,26 @@ export interface ModelsServiceOptions {
 }
 
 export type ModelsService = Handlers['models'] & {
-  /** Where a render finds VGG19: the first folder where it verifies; a missing-weights error in the app's words otherwise. */
-  renderLocation(): Promise<ModelsLocation>;
+  /**
+   * Where a render finds its network (VGG19 unless told; `fast-style` for instant renders and the grid): the
+   * first folder where it verifies; a missing-weights error in the app's words otherwise.
+   */
+  renderLocation(network?: Network): Promise<ModelsLocation>;
+  /** Whether a network is installed and verified in one of the folders (the Chollet preset asks about VGG16). */
+  isInstalled(network: Network): Promise<boolean>;
   onProgress(listener: (progress: ModelsProgress) => void): () => void;
 };
 
 /** What a person reads when a render needs weights that are not there: the app's own way, not a command line. */
 export const APP_INSTALL_HINT =
   'Open Models (in the top bar) to install them from a folder that holds them, or to download them (about 140 MB).';
+
+/** VGG16 is optional and never shipped: it comes from Keras's own weights file, put where an install from a folder finds it. */
+export const APP_VGG16_HINT =
+  'To add it, put Keras\'s vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 (59 MB) in a folder named vgg16 ' +
+  'inside a folder, then open Models and install from that folder.';
+
+const NETWORK_NAMES: Record<Network, string> = { vgg19: 'VGG19 weights', vgg16: 'VGG16 weights', 'fast-style': 'instant style networks' };
 
 async function writable(dir: string): Promise<boolean> {
   // The folder may not exist yet (user data on first run): then its nearest existing parent decides.
@@ -80,13 +92,13 @@ export function createModelsService({ manifestsDir, dirs, chooseFolder, sources 
         const found = await find(network);
         return 'dir' in found
           ? { network, installed: true, dir: found.dir, problem: null }
-          : { network, installed: false, dir: null, problem: found.error };
+          : { network, installed: false, dir: null, problem: network === 'vgg16' && found.error.code === 'MODELS_MISSING' ? { code: found.error.code, message: APP_VGG16_HINT } : found.error };
       }),
     );
     return { networks, installDir: await installDir().catch(() => null), canChooseFolder: !!chooseFolder, busy: !!running };
   }
 
-  async function install(options: Pick<InstallOptions, 'from'>): Promise<ModelsStatus> {
+  async function install(options: Pick<InstallOptions, 'from' | 'networks'>): Promise<ModelsStatus> {
     if (running) throw new AtelierError('IN_USE', 'An install is already running; cancel it or wait for it to finish.');
     const controller = new AbortController();
     running = controller;
@@ -124,20 +136,25 @@ export function createModelsService({ manifestsDir, dirs, chooseFolder, sources 
         if (!chooseFolder) throw new AtelierError('BAD_INPUT', 'Give the path of a folder that holds vgg19/ and fast-style/.');
         return null;
       }
-      return install({ from: folder });
+      // VGG16 comes along when the folder holds its Keras file's folder; the others are always expected.
+      return install({ from: folder, networks: existsSync(join(folder, 'vgg16')) ? [...DEFAULT_NETWORKS, 'vgg16'] : DEFAULT_NETWORKS });
     },
     download: () => install({}),
     async cancel() {
       running?.abort();
       return null;
     },
-    async renderLocation() {
-      const found = await find('vgg19');
+    async renderLocation(network = 'vgg19') {
+      const found = await find(network);
       if ('dir' in found) return { manifestsDir, dir: found.dir };
+      const what = NETWORK_NAMES[network];
       if (found.error.code !== 'MODELS_MISSING') {
-        throw new AtelierError(found.error.code, `The VGG19 weights failed their check (a damaged or partly written file). ${APP_INSTALL_HINT}`);
+        throw new AtelierError(found.error.code, `The ${what} failed their check (a damaged or partly written file). ${APP_INSTALL_HINT}`);
       }
-      throw new ModelsMissingError(`The VGG19 weights are not installed. ${APP_INSTALL_HINT}`, []);
+      throw new ModelsMissingError(`The ${what} are not installed. ${network === 'vgg16' ? APP_VGG16_HINT : APP_INSTALL_HINT}`, []);
+    },
+    async isInstalled(network) {
+      return 'dir' in (await find(network));
     },
     onProgress(listener) {
       listeners.add(listener);

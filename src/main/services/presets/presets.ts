@@ -5,12 +5,14 @@ import { z } from 'zod';
 import { presetSchema, type Handlers, type Preset } from '../../../common/contract/index.js';
 import { AtelierError } from '../../../common/errors.js';
 import { JsonStore } from '../store/index.js';
-import { BUILT_IN_PRESETS } from './built-in.js';
+import { BUILT_IN_PRESETS, builtInPresets } from './built-in.js';
 import { parsePresetFile, presetFile } from './preset-file.js';
 
 export interface PresetsOptions {
   /** The app's data folder; user presets live in `presets.json` there. */
   dataDir: string;
+  /** Whether VGG16's weights are installed (the Chollet preset uses it then); asked on every list. */
+  vgg16Installed?: () => Promise<boolean>;
 }
 
 export type PresetsService = Handlers['presets'] & {
@@ -27,7 +29,7 @@ type NameClash = 'fail' | 'rename' | 'replace';
  * The presets service: the read-only built-ins and the person's own presets, kept in
  * `<dataDir>/presets.json`. `list` gives the built-ins first, then the person's by name.
  */
-export function createPresets({ dataDir }: PresetsOptions): PresetsService {
+export function createPresets({ dataDir, vgg16Installed }: PresetsOptions): PresetsService {
   const store = new JsonStore(join(dataDir, 'presets.json'), presetsDocumentSchema, () => ({ presets: [] }));
   const listeners = new Set<() => void>();
 
@@ -50,8 +52,10 @@ export function createPresets({ dataDir }: PresetsOptions): PresetsService {
     return result;
   }
 
+  const builtIns = async (): Promise<Preset[]> => builtInPresets({ vgg16Installed: (await vgg16Installed?.()) ?? false });
+
   async function find(id: string): Promise<Preset> {
-    const preset = BUILT_IN_PRESETS.find((p) => p.id === id) ?? (await store.read()).presets.find((p) => p.id === id);
+    const preset = (await builtIns()).find((p) => p.id === id) ?? (await store.read()).presets.find((p) => p.id === id);
     if (!preset) throw notFound();
     return preset;
   }
@@ -78,7 +82,7 @@ export function createPresets({ dataDir }: PresetsOptions): PresetsService {
     async list() {
       const user = [...(await store.read()).presets].sort((a, b) => byName.compare(a.name, b.name));
       // Copies: the built-ins and the store's cached document must not be changed through a result.
-      return structuredClone([...BUILT_IN_PRESETS, ...user]);
+      return structuredClone([...(await builtIns()), ...user]);
     },
 
     save: ({ name, description, settings, replace }) => add(name, description, settings, replace ? 'replace' : 'fail'),

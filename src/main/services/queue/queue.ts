@@ -4,10 +4,10 @@ import { AtelierError, errorData } from '../../../common/errors.js';
 import type { RenderOutcome, RgbImage, StageReport } from '../../../common/progress.js';
 import { safeFileName } from '../export/index.js';
 import { encodeImage, ImageError } from '../images/index.js';
-import type { ModelsLocation } from '../models/index.js';
+import type { ModelsLocation, Network } from '../models/index.js';
 import type { RenderRequest } from '../render/index.js';
 import type { WorkerProgress } from './messages.js';
-import { forkRenderProcess, type RenderLauncher, type RenderProcess } from './render-process.js';
+import { forkRenderProcess, startRenderProcess, type RenderLauncher, type RenderProcess } from './render-process.js';
 
 /** A render as the queue hands it to the library to keep: the record without its id, and the pixels. */
 export type NewRender = Omit<RenderRecord, 'id'> & { image: RgbImage };
@@ -32,8 +32,11 @@ export interface QueueOptions {
   backend?: () => Promise<string | undefined>;
   /** Told each finished (not cancelled) render's measured timing, for the estimates. */
   onRendered?: (render: { backend: string; stages: StageReport[]; durationMs: number }) => void;
-  /** The manifests and weights a job renders with, asked at enqueue (default: the checkout's models folder). */
-  models?: () => ModelsLocation | Promise<ModelsLocation>;
+  /**
+   * The manifests and weights a job renders with, asked at enqueue for the network it needs (default: the
+   * checkout's models folder).
+   */
+  models?: (network: Network) => ModelsLocation | Promise<ModelsLocation>;
   /** Starts a render process: a forked Node by default; the desktop app passes Electron's utility process. */
   launch?: RenderLauncher;
 }
@@ -93,7 +96,8 @@ export function createQueue({ library, notify, backend, onRendered, models, laun
   }
 
   async function add(pair: Pair, batchId?: string): Promise<Entry> {
-    const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models() }) };
+    const network = pair.settings.instant ? 'fast-style' : (pair.settings.network ?? 'vgg19');
+    const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models(network) }) };
     const chosen = await backend?.();
     const entry: Entry = { pair, request: chosen ? { ...request, backend: chosen as RenderRequest['backend'] } : request, job: newJob(pair.id, batchId) };
     entries.push(entry);
@@ -109,13 +113,14 @@ export function createQueue({ library, notify, backend, onRendered, models, laun
   async function run(entry: Entry): Promise<void> {
     const { job } = entry;
     const startedAt = new Date();
-    const render = launch(
+    const render = startRenderProcess(
       entry.request,
       (update) => {
         job.progress = jobProgress(update);
         job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
         emit(job);
       },
+      launch,
       (phase) => {
         job.phase = phase;
         emit(job);

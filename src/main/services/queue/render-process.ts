@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { AtelierError } from '../../../common/errors.js';
 import type { RenderOutcome, RenderPhase } from '../../../common/progress.js';
 import type { RenderRequest } from '../render/index.js';
-import type { FromWorker, ToWorker, WorkerProgress } from './messages.js';
+import type { FromWorker, LooksRequest, ToWorker, WorkerLook, WorkerProgress } from './messages.js';
 
 /**
  * The compiled worker. Built code (dist/, and the packaged app) finds it next to this module. Under
@@ -27,12 +27,6 @@ export interface RenderProcess {
   kill(): void;
 }
 
-/** What a render is doing before its first progress event (see RENDER_PHASES). */
-export type PhaseListener = (phase: RenderPhase) => void;
-
-/** Starts one render in a process of its own; the queue is given one by its composition root. */
-export type RenderLauncher = (request: RenderRequest, onProgress: (update: WorkerProgress) => void, onPhase?: PhaseListener) => RenderProcess;
-
 /**
  * What a render process looks like from here, whichever kind it is: Node's child_process (plain Node,
  * web mode, tests) or Electron's utility process (the desktop app, where RunAsNode is fused off).
@@ -45,32 +39,68 @@ export interface WorkerChannel {
   kill(): void;
 }
 
-/** Drives one render over a channel: progress through, one answer back, then the process is killed. */
-export function superviseRender(
-  channel: WorkerChannel,
+/**
+ * Starts one render worker and hands back its channel; the composition root picks the kind. Renders and
+ * the instant looks' grid both run through it.
+ */
+export type RenderLauncher = () => WorkerChannel;
+
+/** What a render is doing before its first progress event (see RENDER_PHASES). */
+export type PhaseListener = (phase: RenderPhase) => void;
+
+/** Runs one render in a process of its own, killed once it has answered. */
+export function startRenderProcess(
   request: RenderRequest,
   onProgress: (update: WorkerProgress) => void,
+  launch: RenderLauncher = forkRenderProcess,
   onPhase?: PhaseListener,
 ): RenderProcess {
+  return startWorker(launch(), { type: 'start', request }, (message) => {
+    if (message.type === 'progress') onProgress(message.update);
+    else if (message.type === 'phase') onPhase?.(message.phase);
+    else if (message.type === 'done') return message.outcome;
+    return undefined;
+  });
+}
+
+/** Paints the instant looks' grid in a process of its own: the main process stays responsive. */
+export function startLooksProcess(
+  request: LooksRequest,
+  launch: RenderLauncher = forkRenderProcess,
+): Omit<RenderProcess, 'result'> & { result: Promise<WorkerLook[]> } {
+  return startWorker(launch(), { type: 'looks', request }, (message) => (message.type === 'looks' ? message.looks : undefined));
+}
+
+/**
+ * Sends a worker one job and settles with what `answer` makes of the first answering message (or the
+ * worker's error, or a crash), killing the worker then.
+ */
+function startWorker<T>(
+  channel: WorkerChannel,
+  job: ToWorker,
+  answer: (message: FromWorker) => T | undefined,
+): { result: Promise<T>; cancel(): void; kill(): void } {
   let answered = false;
-  const result = new Promise<RenderOutcome>((resolve, reject) => {
-    const answer = (settle: () => void) => {
+  const result = new Promise<T>((resolve, reject) => {
+    const settle = (done: () => void) => {
       answered = true;
-      settle();
+      done();
       channel.kill();
     };
     channel.onMessage((message) => {
       if (answered) return;
-      if (message.type === 'progress') onProgress(message.update);
-      else if (message.type === 'phase') onPhase?.(message.phase);
-      else if (message.type === 'done') answer(() => resolve(message.outcome));
-      else answer(() => reject(new AtelierError(message.error.code, message.error.message)));
+      if (message.type === 'error') {
+        settle(() => reject(new AtelierError(message.error.code, message.error.message)));
+        return;
+      }
+      const value = answer(message);
+      if (value !== undefined) settle(() => resolve(value));
     });
     channel.onGone((detail) => {
-      if (!answered) answer(() => reject(crashed(detail)));
+      if (!answered) settle(() => reject(crashed(detail)));
     });
   });
-  channel.send({ type: 'start', request });
+  channel.send(job);
   return { result, cancel: () => channel.send({ type: 'cancel' }), kill: () => channel.kill() };
 }
 
@@ -78,26 +108,21 @@ function crashed(detail: string): AtelierError {
   return new AtelierError('RENDER_CRASHED', `the render process stopped unexpectedly (${detail})`);
 }
 
-/** A render in a child process forked from this Node; its channel uses 'advanced' serialization for the pixels. */
-export const forkRenderProcess: RenderLauncher = (request, onProgress, onPhase) => {
+/** A render process forked from this Node; its channel uses 'advanced' serialization for the pixels. */
+export const forkRenderProcess: RenderLauncher = () => {
   const child = fork(renderWorkerPath(), [], {
     serialization: 'advanced',
     // Not the parent's flags: an inspector port or a test runner's loader would clash or not apply.
     execArgv: [],
   });
-  return superviseRender(
-    {
-      // A process that has already gone has nothing to receive; its exit is reported through onGone.
-      send: (message) => void (child.connected && child.send(message)),
-      onMessage: (listener) => void child.on('message', listener),
-      onGone: (listener) => {
-        child.on('exit', (code, signal) => listener(signal ? `killed by ${signal}` : `exit code ${code}`));
-        child.on('error', (error) => listener(error.message));
-      },
-      kill: () => void child.kill('SIGKILL'),
+  return {
+    // A process that has already gone has nothing to receive; its exit is reported through onGone.
+    send: (message) => void (child.connected && child.send(message)),
+    onMessage: (listener) => void child.on('message', listener),
+    onGone: (listener) => {
+      child.on('exit', (code, signal) => listener(signal ? `killed by ${signal}` : `exit code ${code}`));
+      child.on('error', (error) => listener(error.message));
     },
-    request,
-    onProgress,
-    onPhase,
-  );
+    kill: () => void child.kill('SIGKILL'),
+  };
 };

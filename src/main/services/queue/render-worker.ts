@@ -2,8 +2,10 @@
 // an Electron utility process): one render, then the parent kills it. Running the engine here keeps the
 // main process's event loop free for windows and IPC.
 import { errorData } from '../../../common/errors.js';
-import { renderFiles } from '../render/index.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import { encodePreview } from '../images/index.js';
+import { instantFiles, instantLooks } from '../instant/index.js';
+import { renderFiles, type RenderRequest } from '../render/index.js';
+import type { FromWorker, LooksRequest, ToWorker } from './messages.js';
 
 /** Electron's utility process talks through `process.parentPort`; a forked Node through process.send. */
 interface ParentPort {
@@ -19,22 +21,35 @@ function post(message: FromWorker): void {
   else process.send!(message);
 }
 
+function render(request: RenderRequest): Promise<FromWorker> {
+  // An instant render is one forward pass: no progress to report, nothing to cancel halfway.
+  const result = request.settings.instant
+    ? instantFiles(request.content, request.settings, { ...(request.backend && { backend: request.backend }), ...(request.models && { models: request.models }) })
+    : renderFiles(request, {
+      signal: controller.signal,
+      onPhase: (phase) => post({ type: 'phase', phase }),
+      onProgress: ({ previewJpeg, ...update }) => {
+        post({ type: 'progress', update: { ...update, ...(previewJpeg && { previewJpegBase64: previewJpeg.toString('base64') }) } });
+      },
+    });
+  return result.then(({ image, losses, stages, cancelled, backend }) => ({ type: 'done', outcome: { image, losses, stages, cancelled, backend } }));
+}
+
+async function looks(request: LooksRequest): Promise<FromWorker> {
+  const painted = await instantLooks(request.content, { size: request.size, signal: controller.signal, ...(request.models && { models: request.models }) });
+  return {
+    type: 'looks',
+    looks: await Promise.all(painted.map(async ({ net, image, ms }) => ({ net, ms, jpegBase64: (await encodePreview(image)).toString('base64') }))),
+  };
+}
+
 function receive(message: ToWorker): void {
   if (message.type === 'cancel') {
     // The engine checks the signal between iterations and resolves with the best image so far.
     controller.abort();
     return;
   }
-  renderFiles(message.request, {
-    signal: controller.signal,
-    onPhase: (phase) => post({ type: 'phase', phase }),
-    onProgress: ({ previewJpeg, ...update }) => {
-      post({ type: 'progress', update: { ...update, ...(previewJpeg && { previewJpegBase64: previewJpeg.toString('base64') }) } });
-    },
-  }).then(
-    ({ image, losses, stages, cancelled, backend }) => post({ type: 'done', outcome: { image, losses, stages, cancelled, backend } }),
-    (error: unknown) => post({ type: 'error', error: errorData(error) }),
-  );
+  (message.type === 'looks' ? looks(message.request) : render(message.request)).then(post, (error: unknown) => post({ type: 'error', error: errorData(error) }));
 }
 
 if (parentPort) {

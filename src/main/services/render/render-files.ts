@@ -46,7 +46,7 @@ export async function renderFiles(
     ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
   ]);
   hooks.onPhase?.('network');
-  const vgg = await loadVgg19(request.models);
+  const vgg = await loadVgg19(request.models, request.settings.network);
   hooks.onPhase?.('painting');
 
   // Previews are encoded off the engine's loop; chaining keeps events in order.

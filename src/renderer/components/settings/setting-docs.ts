@@ -21,6 +21,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   styleWeight: { label: 'Style weight (β)', help: 'How strongly it takes on the style: 1e-4 keeps more of the photo, 1e-2 little but its layout.' },
   tvWeight: { label: 'TV weight (γ)', help: 'Total-variation smoothness: higher values remove speckle and fine noise.' },
   tvKind: { label: 'TV kind', help: 'L1 (anisotropic) keeps edges; squared (((∂x)²+(∂y)²)^1.25) smooths more evenly.' },
+  network: { label: 'Network', help: 'The VGG network whose layers measure content and style: VGG19 (Gatys et al.) or VGG16 (Chollet’s Keras notebook).' },
   pooling: { label: 'Pooling', help: 'Pooling inside VGG19: average gives smoother results (the paper’s preference), max crisper.' },
   keepColors: { label: 'Keep colours', help: 'Keep the photo’s colours: the result’s luminance with the photo’s chroma.' },
   progressEvery: { label: 'Preview every', help: 'Iterations between progress updates and preview pictures.' },
@@ -31,3 +32,4 @@ export const OPTIMIZER_LABELS = { lbfgs: 'L-BFGS', adam: 'Adam' } as const;
 export const INIT_LABELS = { '': 'Automatic', content: 'Content photo', noise: 'Noise', style: 'Style image' } as const;
 export const TV_KIND_LABELS = { l1: 'L1', squared: 'Squared' } as const;
 export const POOLING_LABELS = { avg: 'Average', max: 'Max' } as const;
+export const NETWORK_LABELS = { vgg19: 'VGG19', vgg16: 'VGG16' } as const;
