@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
 import { AtelierError } from '../common/errors.js';
+import { createBackends, type StartHelper } from './services/backends/index.js';
 import { expectedBackend } from './engine/backend/expected.js';
 import { maxRenderPixels } from './engine/memory.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
@@ -11,6 +12,7 @@ import { createInstant } from './services/instant/looks-service.js';
 import { createLibrary } from './services/library/index.js';
 import { sampleFiles } from './services/library/import-image.js';
 import { createModelsService, type ModelsServiceOptions } from './services/models/models-service.js';
+import { createPreferences } from './services/preferences/index.js';
 import { createPresets } from './services/presets/index.js';
 import { createQueue } from './services/queue/index.js';
 import type { RenderLauncher } from './services/queue/render-process.js';
@@ -35,8 +37,17 @@ export interface StudioOptions {
   /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
   notify?: QueueNotify;
   mode: 'desktop' | 'web';
+  /** Starts the backends' probe and planning processes; default: a forked Node (the desktop app passes Electron's utility process). */
+  startHelper?: StartHelper;
+  /** The desktop's native folder dialog and file manager (Electron's dialog and shell); absent in web mode. */
+  shell?: DesktopShell;
   /** Reported by app.info; defaults to package.json's. */
   version?: string;
+}
+
+export interface DesktopShell {
+  chooseFolder(title: string): Promise<string | null>;
+  showItemInFolder(path: string): void;
 }
 
 export interface Studio {
@@ -85,7 +96,7 @@ function renderLimit(backend: string): { backend: string; maxPixels: number } {
  * the contract's handler map and its validating dispatcher, and one stream of contract events.
  */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
-  const { dataDir, notify, mode } = options;
+  const { dataDir, notify, mode, shell } = options;
   const resources = options.resources ?? checkoutModelsOnly();
   const { samplesDir } = resources;
   const version = options.version ?? packageVersion();
@@ -102,7 +113,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     }
   };
 
-  const library = await createLibrary({ dataDir, samplesDir });
+  const library = await createLibrary({ dataDir, samplesDir, ...(shell && { chooseFolder: shell.chooseFolder }) });
   const models = createModelsService({
     manifestsDir: resources.manifestsDir,
     dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
@@ -110,10 +121,22 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   });
   const vgg16Installed = () => models.isInstalled('vgg16');
   const presets = await createPresets({ dataDir, vgg16Installed });
-  const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
+  const preferences = createPreferences(dataDir);
+  const exporter = await createExporter({
+    exportDir: join(dataDir, 'exports'),
+    library,
+    chosenDir: {
+      get: async () => (await preferences.read()).exportDir,
+      set: async (folder) => void (await preferences.update((current) => ({ ...current, exportDir: folder }))),
+    },
+    ...(shell && { shell }),
+  });
+  const backends = createBackends({ preferences, library, ...(options.startHelper && { startHelper: options.startHelper }) });
   const queue = await createQueue({
     library,
     notify,
+    backend: () => backends.renderBackend(),
+    onRendered: (render) => void backends.recordRender(render).catch((error: unknown) => console.error('atelier: could not keep the render speed:', error)),
     models: (network) => models.renderLocation(network),
     ...(options.launchRender && { launch: options.launchRender }),
   });
@@ -128,6 +151,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     presets.onDidChange(() => emit('presets:changed', {})),
     models.onProgress((progress) => emit('models:progress', progress)),
     queue.onDidChangeJob((job) => emit('queue:job', job)),
+    queue.onDidChangeStatus((status) => emit('queue:status', status)),
     // Renders run in child processes, so the engine's backend is known here from their records only.
     queue.onDidChangeJob((job) => {
       if (job.state !== 'done' || !job.renderId) return;
@@ -151,6 +175,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     library: contractMethods('library', library),
     presets: contractMethods('presets', presets),
     queue: contractMethods('queue', queue),
+    backends: contractMethods('backends', backends),
     instant: contractMethods('instant', instant),
     export: contractMethods('export', exporter),
   };
@@ -177,6 +202,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       disposed = true;
       for (const unsubscribe of unsubscribers) unsubscribe();
       listeners.clear();
+      backends.dispose();
       // A download in progress stops too; its staged files are removed as it unwinds.
       await models.cancel({});
       await queue.dispose();

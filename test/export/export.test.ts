@@ -29,10 +29,10 @@ describe('export.render', () => {
   it.each(EXPORT_FORMATS)('%s: writes the render with its settings and pair name, which readSettings gets back', async (format) => {
     const result = await exportRender({ format, name: `Result ${format}` });
 
-    const extension = { png: '.png', jpeg: '.jpg', webp: '.webp', tiff: '.tif' }[format];
+    const extension = { png: '.png', jpeg: '.jpg', webp: '.webp', tiff: '.tif', avif: '.avif' }[format];
     expect(result).toEqual({ path: join(exportDir, `Result ${format}${extension}`), fileName: `Result ${format}${extension}`, bytes: (await stat(result.path)).size });
     const metadata = await sharp(result.path).metadata();
-    expect(metadata).toMatchObject({ format: format === 'jpeg' ? 'jpeg' : format, ...RENDERED });
+    expect(metadata).toMatchObject({ format: format === 'avif' ? 'heif' : format, ...RENDERED });
     expect(metadata.xmp?.toString('utf8')).toContain('xmp:CreatorTool="Atelier"');
 
     const { settings } = await library.getRender(RENDER_ID);

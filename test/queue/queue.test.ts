@@ -75,6 +75,13 @@ function fakeLibrary() {
       return pair;
     },
     imageFile: (id: string) => FILES[id]!,
+    getImage: (id: string) => ({ name: path.basename(FILES[id]!) }),
+    async savePair(input: Omit<Pair, 'id' | 'createdAt' | 'updatedAt'>): Promise<Pair> {
+      const now = new Date().toISOString();
+      const pair: Pair = { ...input, id: randomUUID(), createdAt: now, updatedAt: now };
+      pairs.set(pair.id, pair);
+      return pair;
+    },
     async addRender({ image, ...record }: NewRender): Promise<RenderRecord> {
       const saved = { ...record, id: randomUUID(), file: path.join(dir, `${renders.length}.png`) };
       await writeImage(saved.file, image);

@@ -112,8 +112,8 @@ describe.skipIf(!ready)('the studio in Chromium', () => {
     const json = await readFile((await download.path())!, 'utf8');
     expect(JSON.parse(json)).toMatchObject({ name: 'Tiny', settings: { size: 64 } });
 
+    // Deleted at once, with an undo toast instead of a confirmation; importing ends the undo time.
     await page.getByTestId('preset-delete').click();
-    await page.getByTestId('confirm-yes').click();
     await expect.poll(checked).toBe('Custom settings');
 
     await page.getByTestId('preset-import-input').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: Buffer.from(json) });

@@ -3,7 +3,8 @@ import type { ErrorCode } from '../errors.js';
 import { FAST_STYLES } from '../instant.js';
 import { MAX_STYLES } from '../wire.js';
 import {
-  exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
+  backendStatusSchema, exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, queueStatusSchema,
+  renderEstimateSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
 } from './domain.js';
 
 /**
@@ -24,6 +25,8 @@ const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, m
 const none = z.object({}).strict();
 const ok = z.null();
 const byId = z.object({ id }).strict();
+/** Photos one batch may hold. */
+export const MAX_BATCH = 200;
 
 /** What the Models panel shows: each network installed and verified (where), or what is wrong. */
 const modelsStatusSchema = z.object({
@@ -90,6 +93,8 @@ export const contract = {
     deletePair: method(byId, ok),
     listRenders: method(z.object({ pairId: id.optional() }).strict(), z.array(renderRecordSchema)),
     deleteRender: method(byId, ok),
+    /** Desktop only: a native folder dialog, then every image in the chosen folder is imported; null when dismissed. */
+    importFolder: method(none, z.object({ folder: z.string(), images: z.array(imageAssetSchema), problems: z.array(z.string()) }).nullable()),
   },
   presets: {
     list: method(none, z.array(presetSchema)),
@@ -117,6 +122,21 @@ export const contract = {
     unsavedImage: method(byId, z.object({ fileName: z.string(), dataBase64: z.string() })),
     /** Tries again to store an unsaved render in the library (after space was freed); the job as it now is. */
     retryStore: method(byId, jobSchema),
+    /** One pair's styles and settings on each photo: a new pair per photo, their renders queued as one batch. */
+    enqueueBatch: method(z.object({ pairId: id, contentIds: z.array(id).min(1).max(MAX_BATCH) }).strict(), z.object({ batchId: id, jobs: z.array(jobSchema) })),
+    status: method(none, queueStatusSchema),
+    /** A paused queue finishes the running job but starts no other. */
+    setPaused: method(z.object({ paused: z.boolean() }).strict(), queueStatusSchema),
+    /** Swaps a queued job with the queued job before or after it. */
+    move: method(z.object({ id, direction: z.enum(['earlier', 'later']) }).strict(), queueStatusSchema),
+  },
+  backends: {
+    /** Every backend the engine knows, in its order of preference, probed on this machine; and the one chosen. */
+    list: method(none, z.object({ choice: z.string(), backends: z.array(backendStatusSchema) })),
+    /** 'auto' or a backend's name; used by the renders queued from now on. */
+    choose: method(z.object({ name: z.string().min(1).max(40) }).strict(), ok),
+    /** Time and memory a render of these settings would take on the chosen backend. */
+    estimate: method(z.object({ settings: settingsInputSchema, contentId: id.nullable(), styleIds: z.array(id).max(8) }).strict(), renderEstimateSchema),
   },
   instant: {
     /**
@@ -130,6 +150,12 @@ export const contract = {
     render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number(), dataBase64: z.string().optional() })),
     /** Reads the settings Atelier embedded in an exported image. */
     readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() }), MAX_UPLOAD_CALL_BYTES),
+    /** Where exports are written; `canChoose` only where a native folder dialog exists (desktop). */
+    folder: method(none, z.object({ folder: z.string(), canChoose: z.boolean() })),
+    /** Desktop only: a native folder dialog; the choice is remembered. Null when dismissed. */
+    chooseFolder: method(none, z.object({ folder: z.string() }).nullable()),
+    /** Desktop only: opens the file manager at a file this app exported. */
+    showInFolder: method(z.object({ path: z.string().min(1).max(4096) }).strict(), ok),
   },
 } as const;
 
@@ -152,6 +178,7 @@ export const events = {
   'queue:job': jobSchema,
   'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),
   'presets:changed': z.object({}),
+  'queue:status': queueStatusSchema,
   /** An install's progress: bytes for a download, files for a copy; null where unknown. */
   'models:progress': z.object({
     network: z.string(),

@@ -87,14 +87,16 @@ export const jobSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** True while the job holds a finished render the library could not store (see queue.unsavedImage). */
   unsaved: z.boolean().default(false),
+  /** Set for the jobs `queue.enqueueBatch` queued together: one pair's look on many photos. */
+  batchId: id.optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
-export const EXPORT_FORMATS = ['png', 'jpeg', 'webp', 'tiff'] as const;
+export const EXPORT_FORMATS = ['png', 'jpeg', 'webp', 'tiff', 'avif'] as const;
 export const exportRequestSchema = z.object({
   renderId: id,
   format: z.enum(EXPORT_FORMATS),
-  /** 1–100, for JPEG and WebP. */
+  /** 1–100, for JPEG, WebP and AVIF. */
   quality: z.number().int().min(1).max(100).default(92),
   /** 'rendered': as painted; 'original': upscaled to the content photo's original size. */
   size: z.enum(['rendered', 'original']).default('rendered'),
@@ -112,3 +114,24 @@ export const MAX_UPLOAD_BASE64_LENGTH = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
 
 /** Bytes cross the boundary as base64: the same JSON on IPC and HTTP. */
 export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(MAX_UPLOAD_BASE64_LENGTH) });
+
+/** The queue as a whole: whether it starts its next job, and the order queued jobs will run in. */
+export const queueStatusSchema = z.object({ paused: z.boolean(), order: z.array(id) });
+export type QueueStatus = z.infer<typeof queueStatusSchema>;
+
+/** One engine backend as this machine has it: whether a render could use it, and if not, why. */
+export const backendStatusSchema = z.object({ name: z.string(), available: z.boolean(), reason: z.string().nullable() });
+export type BackendStatus = z.infer<typeof backendStatusSchema>;
+
+/** What a render is expected to cost before it starts, on the backend it would use. */
+export const renderEstimateSchema = z.object({
+  backend: z.string(),
+  seconds: z.number(),
+  /** Memory the largest stage needs. */
+  bytes: z.number(),
+  /** Why the backend cannot hold that, in the engine's words; null when it can. */
+  tooLarge: z.string().nullable(),
+  /** From this machine's own finished renders; false: the built-in figure for the backend. */
+  measured: z.boolean(),
+});
+export type RenderEstimate = z.infer<typeof renderEstimateSchema>;

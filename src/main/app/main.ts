@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, shell } from 'electron';
 import { contentTypeFor } from '../media.js';
 import { checkoutResources, packagedResources } from '../services/resources/index.js';
 import { createStudio, type Studio } from '../studio.js';
@@ -9,7 +9,7 @@ import { buildMenu } from './menu.js';
 import { openPhotos } from './open-photos.js';
 import { MEDIA_SCHEME, mediaRequestToPath } from './protocol.js';
 import { applySecurityPolicy } from './security.js';
-import { utilityRenderProcess } from './utility-render.js';
+import { utilityHelper, utilityRenderProcess } from './utility-render.js';
 import { createMainWindow, trustedPages } from './window.js';
 
 /** Must equal electron-builder.yml's appId: Windows matches notifications to the installer's shortcut by it. */
@@ -34,6 +34,14 @@ function notify({ title, body }: { title: string; body: string }): void {
   if (Notification.isSupported()) new Notification({ title, body }).show();
 }
 
+/** The native folder dialog, over the focused window; null when dismissed. */
+async function chooseFolder(title: string): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = { title, properties: ['openDirectory', 'createDirectory'] };
+  const window = BrowserWindow.getFocusedWindow();
+  const { canceled, filePaths } = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return canceled ? null : filePaths[0] ?? null;
+}
+
 async function chooseModelsFolder(): Promise<string | null> {
   const options: Electron.OpenDialogOptions = {
     title: 'Install model weights from a folder',
@@ -56,9 +64,11 @@ async function startStudio(): Promise<Studio> {
     // An installed app's resources folder is often read-only: weights installed later go here.
     userModelsDir: join(dataDir, 'models'),
     launchRender: utilityRenderProcess,
+    startHelper: utilityHelper,
     chooseModelsFolder,
     notify,
     mode: 'desktop',
+    shell: { chooseFolder, showItemInFolder: (path) => shell.showItemInFolder(path) },
     version: app.getVersion(),
   });
   const pages = trustedPages();

@@ -1,4 +1,5 @@
 import { utilityProcess } from 'electron';
+import type { StartHelper } from '../services/backends/index.js';
 import { renderWorkerPath, type RenderLauncher } from '../services/queue/render-process.js';
 
 /**
@@ -7,6 +8,25 @@ import { renderWorkerPath, type RenderLauncher } from '../services/queue/render-
  */
 export const utilityRenderProcess: RenderLauncher = () => {
   const child = utilityProcess.fork(renderWorkerPath(), [], { serviceName: 'Atelier render', execArgv: [] });
+  let gone = false;
+  return {
+    send: (message) => {
+      if (!gone) child.postMessage(message);
+    },
+    onMessage: (listener) => void child.on('message', listener),
+    onGone: (listener) => {
+      child.on('exit', (code) => {
+        gone = true;
+        listener(`exit code ${code}`);
+      });
+    },
+    kill: () => void child.kill(),
+  };
+};
+
+/** The backends' probe and planning processes, in Electron's utility process for the same reason. */
+export const utilityHelper: StartHelper = (path, name) => {
+  const child = utilityProcess.fork(path, [], { serviceName: name, execArgv: [] });
   let gone = false;
   return {
     send: (message) => {

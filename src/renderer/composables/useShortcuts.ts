@@ -10,7 +10,7 @@ export const SHORTCUTS = [
   { keys: '?', action: 'Show these shortcuts' },
 ] as const;
 
-function isTyping(target: EventTarget | null): boolean {
+export function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 }

@@ -67,7 +67,8 @@ export function useZoom(viewport: Ref<HTMLElement | null>, natural: Ref<Size>) {
 
   function onWheel(event: WheelEvent): void {
     event.preventDefault();
-    const rect = viewport.value?.getBoundingClientRect();
+    // The pane under the pointer: side by side, both panes share this zoom and have the same size.
+    const rect = ((event.currentTarget as HTMLElement | null) ?? viewport.value)?.getBoundingClientRect();
     const anchor = rect ? { x: event.clientX - rect.left, y: event.clientY - rect.top } : undefined;
     zoomTo(scale.value * Math.exp(-event.deltaY * 0.0015), anchor);
   }

@@ -20,6 +20,8 @@ export const useLibraryStore = defineStore('library', () => {
   const loaded = ref(false);
   /** Files being read or imported right now, for a progress hint. */
   const importing = ref(0);
+  /** Pairs and renders deleted in the page whose undo time has not run out: kept out of every list. */
+  const withheld = new Set<string>();
 
   const imageById = computed(() => new Map(images.value.map((image) => [image.id, image])));
   const pairById = computed(() => new Map(pairs.value.map((pair) => [pair.id, pair])));
@@ -49,8 +51,8 @@ export const useLibraryStore = defineStore('library', () => {
   async function refresh(what: Collection): Promise<void> {
     try {
       if (what === 'images') images.value = await api.library.listImages({});
-      else if (what === 'pairs') pairs.value = await api.library.listPairs({});
-      else renders.value = await api.library.listRenders({});
+      else if (what === 'pairs') pairs.value = (await api.library.listPairs({})).filter((p) => !withheld.has(p.id));
+      else renders.value = (await api.library.listRenders({})).filter((r) => !withheld.has(r.id) && !withheld.has(r.pairId));
     } catch (error) {
       ui.showError(error);
     }
@@ -153,7 +155,21 @@ export const useLibraryStore = defineStore('library', () => {
     }
   }
 
+  /** Hides a pair (with its renders) or a render until `release`; the library still has it. */
+  function withhold(id: string): void {
+    withheld.add(id);
+    pairs.value = pairs.value.filter((p) => p.id !== id);
+    renders.value = renders.value.filter((r) => r.id !== id && r.pairId !== id);
+  }
+
+  /** Shows again what `withhold` hid, as the library has it now (nothing, once deleted). */
+  async function release(id: string): Promise<void> {
+    withheld.delete(id);
+    await Promise.all([refresh('pairs'), refresh('renders')]);
+  }
+
   return {
+    withhold, release,
     images, pairs, renders, loaded, importing,
     imageById, pairById, rendersByPair, sortedPairs, sortedImages,
     imageUrl, renderUrl, load, refresh, listen, importFiles, importSamples, deleteImage, savePair, deletePair, deleteRender,

@@ -6,6 +6,7 @@ import { AtelierError } from '../../common/errors.js';
 import { api, subscribe } from '../api/index.js';
 import { describeError } from './error-words.js';
 import { useUiStore } from './ui.js';
+import { useUndoStore } from './undo.js';
 
 const isNameTaken = (error: unknown): boolean => error instanceof AtelierError && error.code === 'NAME_TAKEN';
 
@@ -14,8 +15,11 @@ const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text
 /** Built-in and saved presets: named settings a pair can start from. */
 export const usePresetsStore = defineStore('presets', () => {
   const ui = useUiStore();
+  const undo = useUndoStore();
 
   const presets = ref<Preset[]>([]);
+  /** Presets deleted in the page whose undo time has not run out. */
+  const withheld = new Set<string>();
 
   const builtIn = computed(() => presets.value.filter((p) => p.builtIn));
   const saved = computed(() => presets.value.filter((p) => !p.builtIn).sort((a, b) => a.name.localeCompare(b.name)));
@@ -23,7 +27,7 @@ export const usePresetsStore = defineStore('presets', () => {
 
   async function load(): Promise<void> {
     try {
-      presets.value = await api.presets.list({});
+      presets.value = (await api.presets.list({})).filter((p) => !withheld.has(p.id));
     } catch (error) {
       ui.showError(error);
     }
@@ -43,6 +47,8 @@ export const usePresetsStore = defineStore('presets', () => {
    */
   async function save(name: string, description: string, settings: RenderSettingsInput, replace = false): Promise<Preset | 'taken' | null> {
     try {
+      // A preset being deleted still holds its name: it goes first, so the new one can take the name.
+      await undo.flush();
       const preset = await api.presets.save({ name, description, settings, replace });
       upsert(preset);
       ui.toast('success', replace ? 'Preset replaced' : 'Preset saved', `“${preset.name}” is in your presets.`);
@@ -56,6 +62,7 @@ export const usePresetsStore = defineStore('presets', () => {
 
   async function rename(id: string, name: string): Promise<Preset | 'taken' | null> {
     try {
+      await undo.flush();
       const preset = await api.presets.rename({ id, name });
       upsert(preset);
       return preset;
@@ -80,6 +87,7 @@ export const usePresetsStore = defineStore('presets', () => {
   /** A preset file chosen by the person; a file that is not a preset is refused with the service's message. */
   async function importFile(file: Blob & { name?: string }): Promise<Preset | null> {
     try {
+      await undo.flush();
       const json = await file.text();
       let preset: Preset;
       try {
@@ -118,5 +126,16 @@ export const usePresetsStore = defineStore('presets', () => {
     }
   }
 
-  return { presets, builtIn, saved, byId, load, listen, save, rename, remove, importFile, exportFile };
+  /** Hides a preset until `release`; the service still has it. */
+  function withhold(id: string): void {
+    withheld.add(id);
+    presets.value = presets.value.filter((p) => p.id !== id);
+  }
+
+  async function release(id: string): Promise<void> {
+    withheld.delete(id);
+    await load();
+  }
+
+  return { withhold, release, presets, builtIn, saved, byId, load, listen, save, rename, remove, importFile, exportFile };
 });

@@ -1,6 +1,6 @@
 import { computed, ref, watch } from 'vue';
 import { defineStore } from 'pinia';
-import type { Job } from '../../common/contract/domain.js';
+import type { Job, QueueStatus } from '../../common/contract/domain.js';
 import { api, subscribe } from '../api/index.js';
 import { useAppStore } from './app.js';
 import { askToNotify, notifyIfHidden } from './browser-notifications.js';
@@ -29,9 +29,15 @@ export const useQueueStore = defineStore('queue', () => {
   const app = useAppStore();
 
   const jobs = ref<Job[]>([]);
+  /** Paused or not, and the order the queued jobs will run in (the person can change it). */
+  const status = ref<QueueStatus>({ paused: false, order: [] });
 
-  /** Oldest first, the order they run in. */
-  const ordered = computed(() => [...jobs.value].sort((a, b) => a.queuedAt.localeCompare(b.queuedAt)));
+  /** Oldest first, the order they run in: jobs that started by when they were queued, then the waiting ones in queue order. */
+  const ordered = computed(() => {
+    const position = new Map(status.value.order.map((id, i) => [id, i]));
+    const rank = (job: Job) => (job.state === 'queued' ? position.get(job.id) ?? Number.MAX_SAFE_INTEGER : -1);
+    return [...jobs.value].sort((a, b) => rank(a) - rank(b) || a.queuedAt.localeCompare(b.queuedAt));
+  });
   const activeJobs = computed(() => ordered.value.filter(isActive));
   const finishedCount = computed(() => jobs.value.length - activeJobs.value.length);
   /** The newest job of each pair. */
@@ -43,7 +49,7 @@ export const useQueueStore = defineStore('queue', () => {
 
   async function load(): Promise<void> {
     try {
-      jobs.value = await api.queue.list({});
+      [jobs.value, status.value] = await Promise.all([api.queue.list({}), api.queue.status({})]);
     } catch (error) {
       ui.showError(error);
     }
@@ -69,7 +75,8 @@ export const useQueueStore = defineStore('queue', () => {
   }
 
   function listen(): () => void {
-    return subscribe('queue:job', apply);
+    const stops = [subscribe('queue:job', apply), subscribe('queue:status', (next) => (status.value = next))];
+    return () => stops.forEach((stop) => stop());
   }
 
   async function enqueue(pairId: string): Promise<Job | null> {
@@ -127,6 +134,28 @@ export const useQueueStore = defineStore('queue', () => {
     }
   }
 
+  /** Renders one pair's look on each photo, as one batch; returns how many were queued. */
+  async function enqueueBatch(pairId: string, contentIds: string[]): Promise<number> {
+    askToNotify();
+    try {
+      const batch = await api.queue.enqueueBatch({ pairId, contentIds });
+      batch.jobs.forEach(apply);
+      void library.refresh('pairs');
+      return batch.jobs.length;
+    } catch (error) {
+      ui.showError(error);
+      return 0;
+    }
+  }
+
+  async function setPaused(paused: boolean): Promise<void> {
+    try {
+      status.value = await api.queue.setPaused({ paused });
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
   /** A render the library could not store, as a PNG file to save elsewhere; null after an error is shown. */
   async function unsavedFile(id: string): Promise<{ fileName: string; dataBase64: string } | null> {
     try {
@@ -146,5 +175,16 @@ export const useQueueStore = defineStore('queue', () => {
     }
   }
 
-  return { jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, confirmCancel, clearFinished, unsavedFile, retryStore };
+  async function move(id: string, direction: 'earlier' | 'later'): Promise<void> {
+    try {
+      status.value = await api.queue.move({ id, direction });
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
+  return {
+    status, enqueueBatch, setPaused, move,
+    jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, confirmCancel, clearFinished, unsavedFile, retryStore,
+  };
 });

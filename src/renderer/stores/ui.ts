@@ -11,13 +11,20 @@ export interface Toast {
   kind: ToastKind;
   title: string;
   message: string;
+  /** A button in the toast (Undo); pressing it also dismisses the toast. */
+  action?: ToastAction;
+}
+export interface ToastAction {
+  label: string;
+  run: () => void;
 }
 
 export type Dialog =
   | { name: 'export'; renderId: string }
   | { name: 'save-preset' }
   | { name: 'rename-preset'; presetId: string }
-  | { name: 'shortcuts' };
+  | { name: 'shortcuts' }
+  | { name: 'batch' };
 
 export interface Confirmation {
   title: string;
@@ -49,11 +56,11 @@ export const useUiStore = defineStore('ui', () => {
   let nextToastId = 1;
   let settleConfirmation: ((answer: ConfirmationAnswer) => void) | null = null;
 
-  function toast(kind: ToastKind, title: string, message = '', timeoutMs = TOAST_MS[kind]): number {
+  function toast(kind: ToastKind, title: string, message = '', timeoutMs = TOAST_MS[kind], action?: ToastAction): number {
     const id = nextToastId++;
     // The same message again replaces the one showing instead of stacking a copy under it.
     toasts.value = toasts.value.filter((t) => t.kind !== kind || t.title !== title || t.message !== message);
-    toasts.value.push({ id, kind, title, message });
+    toasts.value.push({ id, kind, title, message, ...(action && { action }) });
     if (toasts.value.length > 4) toasts.value.shift();
     if (timeoutMs > 0) setTimeout(() => dismissToast(id), timeoutMs);
     return id;

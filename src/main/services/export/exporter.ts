@@ -17,18 +17,27 @@ export interface ExportLibrary {
 }
 
 export interface ExporterOptions {
-  /** The folder exports are written to; created on the first export. */
+  /** The folder exports are written to unless the person chose another; created on the first export. */
   exportDir: string;
   library: ExportLibrary;
+  /** The folder the person chose, remembered; null: `exportDir`. */
+  chosenDir?: { get(): Promise<string | null>; set(folder: string): Promise<void> };
+  /** The desktop's native folder dialog and file manager; without them those calls are refused. */
+  shell?: { chooseFolder(title: string): Promise<string | null>; showItemInFolder(path: string): void };
 }
 
 export type ExportService = Handlers['export'];
 
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const EXTENSIONS: Record<ExportFormat, string> = { png: '.png', jpeg: '.jpg', webp: '.webp', tiff: '.tif' };
+const EXTENSIONS: Record<ExportFormat, string> = { png: '.png', jpeg: '.jpg', webp: '.webp', tiff: '.tif', avif: '.avif' };
 
-export function createExporter({ exportDir, library }: ExporterOptions): ExportService {
+export function createExporter({ exportDir, library, chosenDir, shell }: ExporterOptions): ExportService {
+  /** Only files this exporter wrote may be shown in the file manager: the page names no other path. */
+  const written = new Set<string>();
+  const folder = async (): Promise<string> => (await chosenDir?.get()) ?? exportDir;
+  const desktopOnly = (what: string) => new AtelierError('DESKTOP_ONLY', `${what} needs the desktop app; in the browser, exports download instead`);
+
   return {
     async render({ renderId, format, quality, size, name, download }) {
       const record = await library.getRender(renderId);
@@ -43,8 +52,28 @@ export function createExporter({ exportDir, library }: ExporterOptions): ExportS
         styles: await Promise.all((record.styles ?? []).map(async (s) => ({ name: await imageName(s.imageId), weight: s.weight }))),
       });
       const bytes = await encodeImage(sized, { format, quality, xmp });
-      const file = await writeNewFile(exportDir, safeFileName(name, 'atelier-export'), EXTENSIONS[format], bytes);
+      const file = await writeNewFile(await folder(), safeFileName(name, 'atelier-export'), EXTENSIONS[format], bytes);
+      written.add(file.path);
       return { ...file, bytes: bytes.length, ...(download && { dataBase64: bytes.toString('base64') }) };
+    },
+
+    async folder() {
+      return { folder: await folder(), canChoose: !!shell && !!chosenDir };
+    },
+
+    async chooseFolder() {
+      if (!shell || !chosenDir) throw desktopOnly('Choosing an export folder');
+      const chosen = await shell.chooseFolder('Choose where exports are saved');
+      if (chosen === null) return null;
+      await chosenDir.set(chosen);
+      return { folder: chosen };
+    },
+
+    async showInFolder({ path }) {
+      if (!shell) throw desktopOnly('Showing a file in its folder');
+      if (!written.has(path)) throw new AtelierError('NOT_FOUND', `${basename(path)} is not a file Atelier exported in this session`);
+      shell.showItemInFolder(path);
+      return null;
     },
 
     async readSettings({ name, dataBase64 }) {

@@ -34,11 +34,17 @@ export async function importFile(storage: LibraryStorage, path: string): Promise
 export async function sampleFiles(samplesDir: string | undefined): Promise<string[]> {
   if (samplesDir === undefined) return [];
   const folders = ['content', 'style'].map((kind) => join(samplesDir, kind));
-  const listed = await Promise.all(folders.map((dir) => readdir(dir).catch((error: NodeJS.ErrnoException) => {
+  const listed = await Promise.all(folders.map((dir) => folderImages(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   })));
-  return folders.flatMap((dir, i) => listed[i]!.filter((name) => IMAGE_EXTENSION.test(name) && !name.startsWith('.')).sort().map((name) => join(dir, name)));
+  return listed.flat();
+}
+
+/** The image files directly in `dir` (not in its subfolders), in name order. */
+export async function folderImages(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isFile() && IMAGE_EXTENSION.test(e.name) && !e.name.startsWith('.')).map((e) => e.name).sort().map((name) => join(dir, name));
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 import { AtelierError } from '../../../common/errors.js';
 import type { RgbImage } from '../../../common/progress.js';
 import { resizeImage, writeImage } from '../images/index.js';
-import { importFile, importUpload, sampleFiles } from './import-image.js';
+import { folderImages, importFile, importUpload, sampleFiles } from './import-image.js';
 import { fileNames, LibraryStorage, THUMBNAIL_LONG_SIDE, THUMBNAIL_QUALITY, type LibraryDocument } from './storage.js';
 import { sweepOrphans } from './sweep.js';
 
@@ -16,6 +16,8 @@ export interface LibraryOptions {
   dataDir: string;
   /** Holds `content/` and `style/` sample images, as ../shared/images does; optional. */
   samplesDir?: string;
+  /** A native folder dialog (desktop); without it `importFolder` is refused. */
+  chooseFolder?: (title: string) => Promise<string | null>;
 }
 
 export type LibraryChange = EventPayload<'library:changed'>;
@@ -43,7 +45,7 @@ export interface Library extends LibraryHandlers {
  * Opens the library in `dataDir`, first removing what a crash may have left (see sweepOrphans).
  * One library per data folder at a time: the document is cached in memory.
  */
-export async function createLibrary({ dataDir, samplesDir }: LibraryOptions): Promise<Library> {
+export async function createLibrary({ dataDir, samplesDir, chooseFolder }: LibraryOptions): Promise<Library> {
   const storage = new LibraryStorage(resolve(dataDir));
   try {
     await sweepOrphans(storage);
@@ -83,6 +85,24 @@ export async function createLibrary({ dataDir, samplesDir }: LibraryOptions): Pr
       for (const file of await sampleFiles(samplesDir)) results.push(await importFile(storage, file));
       if (results.some((result) => !result.duplicate)) emit('images');
       return structuredClone(results.map((result) => result.image));
+    },
+
+    async importFolder() {
+      if (!chooseFolder) throw new AtelierError('DESKTOP_ONLY', 'choosing a folder needs the desktop app; in the browser, select the photos instead');
+      const folder = await chooseFolder('Choose a folder of photos');
+      if (folder === null) return null;
+      const images: ImageAsset[] = [];
+      const problems: string[] = [];
+      // One at a time, as the samples: each decode of a large photo takes a lot of memory.
+      for (const file of await folderImages(folder)) {
+        try {
+          images.push((await importFile(storage, file)).image);
+        } catch (error) {
+          problems.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+      if (images.length > 0) emit('images');
+      return structuredClone({ folder, images, problems });
     },
 
     async deleteImage({ id }) {

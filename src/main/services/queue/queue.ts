@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Handlers, Job, Pair, RenderRecord } from '../../../common/contract/index.js';
+import type { Handlers, Job, Pair, QueueStatus, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError, errorData } from '../../../common/errors.js';
-import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
+import type { RenderOutcome, RgbImage, StageReport } from '../../../common/progress.js';
 import { safeFileName } from '../export/index.js';
 import { encodeImage, ImageError } from '../images/index.js';
 import type { ModelsLocation, Network } from '../models/index.js';
@@ -19,12 +19,19 @@ export interface QueueLibrary {
   /** Path of an imported image's file as imported. */
   imageFile(id: string, variant: 'original'): string | Promise<string>;
   addRender(render: NewRender): Promise<RenderRecord>;
+  /** For batches: a new pair with another pair's look on another photo. */
+  savePair(input: Omit<Pair, 'id' | 'createdAt' | 'updatedAt'>): Promise<Pair>;
+  getImage(id: string): { name: string } | Promise<{ name: string }>;
 }
 
 export interface QueueOptions {
   library: QueueLibrary;
   /** Told when a job is done or has failed (a desktop notification); not for cancels, the person's own act. */
   notify?: (message: { title: string; body: string }) => void;
+  /** The engine backend for a render queued now (the person's choice); undefined: the engine picks. */
+  backend?: () => Promise<string | undefined>;
+  /** Told each finished (not cancelled) render's measured timing, for the estimates. */
+  onRendered?: (render: { backend: string; stages: StageReport[]; durationMs: number }) => void;
   /**
    * The manifests and weights a job renders with, asked at enqueue for the network it needs (default: the
    * checkout's models folder).
@@ -37,6 +44,8 @@ export interface QueueOptions {
 export type QueueService = Handlers['queue'] & {
   /** Called with the whole job after every change: state, progress, loss history, result. */
   onDidChangeJob(listener: (job: Job) => void): () => void;
+  /** Called after a pause, a resume or a change of order. */
+  onDidChangeStatus(listener: (status: QueueStatus) => void): () => void;
   /** Kills a running render and resolves once its process is gone; queued and running jobs end as cancelled. */
   dispose(): Promise<void>;
 };
@@ -57,9 +66,11 @@ interface Entry {
  * Renders one job at a time, first in first out, each in a child process of its own (see
  * render-process.ts): the main process stays responsive, and a crashed render fails its job only.
  */
-export function createQueue({ library, notify, models, launch = forkRenderProcess }: QueueOptions): QueueService {
+export function createQueue({ library, notify, backend, onRendered, models, launch = forkRenderProcess }: QueueOptions): QueueService {
   const entries: Entry[] = [];
   const listeners = new Set<(job: Job) => void>();
+  const statusListeners = new Set<(status: QueueStatus) => void>();
+  let paused = false;
   let running: { entry: Entry; render: RenderProcess } | undefined;
   let disposed = false;
 
@@ -74,8 +85,28 @@ export function createQueue({ library, notify, models, launch = forkRenderProces
     return entry;
   }
 
+  function status(): QueueStatus {
+    return { paused, order: entries.filter((e) => e.job.state === 'queued').map((e) => e.job.id) };
+  }
+
+  function emitStatus(): QueueStatus {
+    const current = status();
+    for (const listener of statusListeners) listener(current);
+    return current;
+  }
+
+  async function add(pair: Pair, batchId?: string): Promise<Entry> {
+    const network = pair.settings.instant ? 'fast-style' : (pair.settings.network ?? 'vgg19');
+    const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models(network) }) };
+    const chosen = await backend?.();
+    const entry: Entry = { pair, request: chosen ? { ...request, backend: chosen as RenderRequest['backend'] } : request, job: newJob(pair.id, batchId) };
+    entries.push(entry);
+    emit(entry.job);
+    return entry;
+  }
+
   function pump(): void {
-    const next = disposed || running ? undefined : entries.find((e) => e.job.state === 'queued');
+    const next = disposed || running || paused ? undefined : entries.find((e) => e.job.state === 'queued');
     if (next) void run(next);
   }
 
@@ -98,11 +129,16 @@ export function createQueue({ library, notify, models, launch = forkRenderProces
     running = { entry, render };
     job.state = 'running';
     emit(job);
+    // It has left the waiting line.
+    emitStatus();
     let note: { title: string; body: string } | undefined;
     try {
       const outcome = await render.result;
       if (disposed) return;
-      note = await store(entry, newRender(entry.pair, outcome, startedAt));
+      const finished = newRender(entry.pair, outcome, startedAt);
+      note = await store(entry, finished);
+      // Stored and not cancelled: a whole render, whose timing is worth keeping.
+      if (!outcome.cancelled && !entry.unsaved) onRendered?.({ backend: outcome.backend, stages: outcome.stages, durationMs: finished.durationMs });
     } catch (error) {
       if (disposed) return;
       job.state = 'failed';
@@ -161,13 +197,55 @@ export function createQueue({ library, notify, models, launch = forkRenderProces
       if (disposed) throw new AtelierError('QUEUE_CLOSED', 'the render queue has shut down');
       // A copy: the library may hand out the object it keeps and change it on the next edit.
       const pair = structuredClone(await library.getPair(pairId));
-      const network = pair.settings.instant ? 'fast-style' : (pair.settings.network ?? 'vgg19');
-      const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models(network) }) };
-      const entry: Entry = { pair, request, job: newJob(pairId) };
-      entries.push(entry);
-      emit(entry.job);
+      const entry = await add(pair);
       pump();
+      emitStatus();
       return snapshot(entry.job);
+    },
+
+    async enqueueBatch({ pairId, contentIds }) {
+      if (disposed) throw new AtelierError('QUEUE_CLOSED', 'the render queue has shut down');
+      const look = structuredClone(await library.getPair(pairId));
+      const batchId = randomUUID();
+      const added: Entry[] = [];
+      // Named as the studio names a pair it composes: "photo × first style".
+      const style = look.styles[0] && baseName((await library.getImage(look.styles[0].imageId)).name);
+      // Each photo gets a pair of its own, so its renders sit beside the right "before" and can be re-rendered.
+      for (const contentId of [...new Set(contentIds)]) {
+        const photo = baseName((await library.getImage(contentId)).name);
+        const pair = await library.savePair({
+          name: (style ? `${photo} × ${style}` : photo).slice(0, 200), contentId, styles: look.styles, settings: look.settings, presetId: look.presetId,
+        });
+        added.push(await add(structuredClone(pair), batchId));
+      }
+      pump();
+      emitStatus();
+      return { batchId, jobs: added.map((e) => snapshot(e.job)) };
+    },
+
+    async status() {
+      return status();
+    },
+
+    async setPaused({ paused: next }) {
+      paused = next;
+      pump();
+      return emitStatus();
+    },
+
+    async move({ id, direction }) {
+      const entry = find(id);
+      if (entry.job.state !== 'queued') throw new AtelierError('BAD_INPUT', 'only a job that has not started can be moved');
+      const queued = entries.filter((e) => e.job.state === 'queued');
+      const from = queued.indexOf(entry);
+      const other = queued[direction === 'earlier' ? from - 1 : from + 1];
+      if (other) {
+        const a = entries.indexOf(entry);
+        const b = entries.indexOf(other);
+        entries[a] = other;
+        entries[b] = entry;
+      }
+      return emitStatus();
     },
 
     async cancel({ id }) {
@@ -175,6 +253,7 @@ export function createQueue({ library, notify, models, launch = forkRenderProces
       if (entry.job.state === 'queued') {
         entry.job.state = 'cancelled';
         emit(entry.job);
+        emitStatus();
       } else if (running?.entry === entry) {
         // The job stays 'running' until the worker answers with the best image so far.
         running.render.cancel();
@@ -208,10 +287,16 @@ export function createQueue({ library, notify, models, launch = forkRenderProces
       return () => listeners.delete(listener);
     },
 
+    onDidChangeStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+
     async dispose() {
       disposed = true;
       for (const { job } of entries) if (job.state === 'queued' || job.state === 'running') job.state = 'cancelled';
       listeners.clear();
+      statusListeners.clear();
       if (!running) return;
       running.render.kill();
       // Settles on the process's exit, so a quitting app leaves no render behind.
@@ -220,11 +305,16 @@ export function createQueue({ library, notify, models, launch = forkRenderProces
   };
 }
 
-function newJob(pairId: string): Job {
+function newJob(pairId: string, batchId?: string): Job {
   return {
     id: randomUUID(), pairId, state: 'queued', queuedAt: new Date().toISOString(),
-    progress: null, lossHistory: [], renderId: null, error: null, unsaved: false,
+    progress: null, lossHistory: [], renderId: null, error: null, unsaved: false, ...(batchId && { batchId }),
   };
+}
+
+/** "IMG_0042" for "IMG_0042.jpg". */
+function baseName(fileName: string): string {
+  return fileName.replace(/\.[^.]+$/, '') || fileName;
 }
 
 /** The pair's images by file, with their blend weights; the engine itself refuses what cannot render. */

@@ -1,0 +1,92 @@
+import type { BackendStatus, Handlers, ImageAsset } from '../../../common/contract/index.js';
+import { AtelierError } from '../../../common/errors.js';
+import type { StageReport } from '../../../common/progress.js';
+import type { PreferencesStore } from '../preferences/index.js';
+import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed } from './estimate.js';
+import { forkHelper, type StartHelper } from './helper-process.js';
+import { createPlanner } from './planner.js';
+import { probeBackends } from './probe.js';
+
+export interface BackendsOptions {
+  preferences: PreferencesStore;
+  library: { getImage(id: string): Promise<ImageAsset> };
+  /** Starts the probe and planning processes: a forked Node by default; the desktop app passes Electron's utility process. */
+  startHelper?: StartHelper;
+}
+
+export type BackendsService = Handlers['backends'] & {
+  /** The backend a render queued now should ask the engine for; undefined: the engine's own choice. */
+  renderBackend(): Promise<string | undefined>;
+  /** Folds a finished render's measured speed into the estimates. */
+  recordRender(render: { backend: string; stages: readonly StageReport[]; durationMs: number }): Promise<void>;
+  /** Stops the planning process. */
+  dispose(): void;
+};
+
+/**
+ * The engine's backends as the studio sees them: which exist on this machine (each started once in a
+ * probe process, on first asking), which one renders use, and what a render would cost on it. The
+ * engine itself (and TensorFlow.js with it) never loads in this process: see planner.ts.
+ */
+export function createBackends({ preferences, library, startHelper = forkHelper }: BackendsOptions): BackendsService {
+  const planner = createPlanner(startHelper);
+  let probed: Promise<BackendStatus[]> | undefined;
+
+  function statuses(): Promise<BackendStatus[]> {
+    probed ??= planner.ask({ type: 'choices' }).then(({ names }) => probeBackends(startHelper, names));
+    return probed;
+  }
+
+  /** The chosen backend, or for 'auto' the first that starts: the engine's own order of preference. */
+  async function effectiveBackend(): Promise<string> {
+    const { backend } = await preferences.read();
+    if (backend !== 'auto') return backend;
+    return (await statuses()).find((s) => s.available)?.name ?? 'cpu';
+  }
+
+  return {
+    async list() {
+      const [{ backend }, backends] = await Promise.all([preferences.read(), statuses()]);
+      return { choice: backend, backends };
+    },
+
+    async choose({ name }) {
+      if (name !== 'auto') {
+        const status = (await statuses()).find((s) => s.name === name);
+        if (!status) throw new AtelierError('BAD_INPUT', `there is no engine backend called "${name}"`);
+        if (!status.available) throw new AtelierError('BACKEND_UNAVAILABLE', `the ${name} backend cannot start on this machine: ${status.reason}`);
+      }
+      await preferences.update((current) => ({ ...current, backend: name }));
+      return null;
+    },
+
+    async estimate({ settings, contentId, styleIds }) {
+      const sizeOf = async (id: string) => {
+        const { width, height } = await library.getImage(id);
+        return { width, height };
+      };
+      const [content, styles] = await Promise.all([contentId === null ? undefined : sizeOf(contentId), Promise.all(styleIds.map(sizeOf))]);
+      const backend = await effectiveBackend();
+      const { stages, bytes, tooLarge } = await planner.ask({ type: 'plan', settings, sources: { ...(content && { content }), styles }, backend });
+      const measured = (await preferences.read()).speed[backend];
+      const speed = measured ?? BUILT_IN_SPEED[backend] ?? UNKNOWN_SPEED;
+      return { backend, seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(stages)) / 1000, bytes, tooLarge, measured: !!measured };
+    },
+
+    async renderBackend() {
+      const { backend } = await preferences.read();
+      return backend === 'auto' ? undefined : backend;
+    },
+
+    dispose() {
+      planner.dispose();
+    },
+
+    async recordRender({ backend, stages, durationMs }) {
+      await preferences.update((current) => {
+        const speed = updatedSpeed(current.speed[backend], { stages, durationMs });
+        return speed ? { ...current, speed: { ...current.speed, [backend]: speed } } : current;
+      });
+    },
+  };
+}

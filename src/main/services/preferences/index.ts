@@ -1,0 +1,35 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { JsonStore } from '../store/index.js';
+
+const preferencesSchema = z.object({
+  /** 'auto' or a backend's name, for the renders queued from now on. */
+  backend: z.string().default('auto'),
+  /** Chosen in the desktop app; null: the data folder's exports/. */
+  exportDir: z.string().nullable().default(null),
+  /** Measured speed per backend, from finished renders (see backends/estimate.ts). */
+  speed: z.record(z.string(), z.object({ msPerPixelIteration: z.number().positive(), startupMs: z.number().nonnegative(), renders: z.number().int() })).default({}),
+});
+export type Preferences = z.output<typeof preferencesSchema>;
+
+export interface PreferencesStore {
+  read(): Promise<Preferences>;
+  update(change: (current: Preferences) => Preferences): Promise<Preferences>;
+}
+
+/** The studio's machine-level choices (not the look of a render), kept in `<dataDir>/preferences.json`. */
+export function createPreferences(dataDir: string): PreferencesStore {
+  const store = new JsonStore(join(dataDir, 'preferences.json'), preferencesSchema, () => preferencesSchema.parse({}));
+  return {
+    read: () => store.read(),
+    async update(change) {
+      // On a first run the data folder may not exist yet.
+      await mkdir(dataDir, { recursive: true });
+      return store.update((current) => {
+        const next = change(current);
+        return { next, result: next };
+      });
+    },
+  };
+}
