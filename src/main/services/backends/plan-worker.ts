@@ -17,7 +17,7 @@ function answer(question: PlanQuestion): PlanAnswer {
   } catch (error) {
     tooLarge = error instanceof Error ? error.message : String(error);
   }
-  return { type: 'plan', stages: plan.stages, bytes: estimateIterationBytes(largest.width, largest.height), tooLarge };
+  return { type: 'plan', stages: plan.stages, bytes: estimateIterationBytes(largest.width, largest.height, question.backend), tooLarge };
 }
 
 const send = parentChannel<{ id: number; question: PlanQuestion }, unknown>(({ id, question }) => {
