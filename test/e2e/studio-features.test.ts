@@ -65,17 +65,20 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     // Probed on first need: here the estimate beside Render has asked already.
     await s.waitInPage(`document.querySelectorAll('[data-testid="backend-select"] option').length > 1`, 90_000);
     const options = await select.locator('option').evaluateAll((o) => o.map((x) => ({ value: x.getAttribute('value'), disabled: (x as unknown as { disabled: boolean }).disabled })));
-    // Automatic first, then every backend the engine knows; this machine has no native TensorFlow.
+    // Automatic first, then every backend the engine knows; this machine has ONNX Runtime's CPU kernels
+    // and no native TensorFlow, so automatic means onnx.
     expect(options[0]).toEqual({ value: 'auto', disabled: false });
-    expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']));
+    expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(['tfjs-node-gpu', 'onnx', 'tfjs-node', 'wasm', 'cpu']));
+    expect(options.find((o) => o.value === 'onnx')!.disabled).toBe(false);
     expect(options.find((o) => o.value === 'wasm')!.disabled).toBe(false);
     expect(options.find((o) => o.value === 'tfjs-node')!.disabled).toBe(true);
-    expect(await select.locator('option[value="auto"]').textContent()).toContain('(wasm)');
+    expect(await select.locator('option[value="auto"]').textContent()).toContain('(onnx)');
     // Why not faster: each passed-over backend with the engine's own reason.
     const why = s.byTestId('backend-why');
     await why.locator('summary').click();
     const reasons = await why.locator('li').allTextContents();
-    expect(reasons.some((r) => r.startsWith('tfjs-node:') && r.length > 'tfjs-node: '.length + 10)).toBe(true);
+    // Only tfjs-node-gpu comes before onnx in the automatic order, so it is the one passed over here.
+    expect(reasons.some((r) => r.startsWith('tfjs-node-gpu:') && r.length > 'tfjs-node-gpu: '.length + 10)).toBe(true);
     await shots('backend-why');
 
     await select.selectOption('cpu');
