@@ -54,7 +54,7 @@ describe('error words', () => {
 describe('settings form', () => {
   it('shows the schema defaults and converts back to valid settings', () => {
     const form = toForm({});
-    expect(form).toMatchObject({ mode: 'transfer', size: '512', scales: '', iterations: '', styleWeight: '0.001', init: '' });
+    expect(form).toMatchObject({ mode: 'transfer', size: '512', scales: '', iterations: '', styleWeight: '0.0005', init: '' });
     const { settings, valid, errors } = fromForm(form);
     expect(errors).toEqual({});
     expect(valid).toBe(true);
@@ -92,7 +92,7 @@ describe('settings form', () => {
   });
 
   it('compares settings by what they render', () => {
-    expect(sameSettings({}, { size: 512, styleWeight: 0.001 })).toBe(true);
+    expect(sameSettings({}, { size: 512, styleWeight: 0.0005 })).toBe(true);
     expect(sameSettings({ size: 256 }, {})).toBe(false);
     expect(sameSettings({ progressEvery: 1, styleBlend: [1, 2] }, {})).toBe(true);
   });

@@ -25,15 +25,16 @@ export interface RenderPlan {
 }
 
 /**
- * Default stages: most iterations at low resolution, where they are cheap and where the large
- * structures of the style form; the full-size stage only sharpens. Measured on 2 cores (wasm):
- * about 0.8 s, 2.6 s and 9.5 s per iteration at 128², 256² and 512², so a square 512 px render
- * takes under 8 minutes.
+ * Default stages. The low-resolution stage lays out the style's large structures cheaply; the full-size
+ * stage is where the strokes and the balance with the photo are settled, and too few iterations there
+ * left the style half-painted (bench:quality at 200/60/15: style and content distances both higher).
+ * On onnx (2 idle cores) an iteration costs about 0.08 s, 0.3 s and 1.3 s at 128², 256² and 512², so a
+ * 512 px render takes about 80 s of iterations; on wasm about 6–7 minutes.
  */
 function defaultStages(size: number): { sizes: number[]; iterations: number[] } {
   if (size <= 160) return { sizes: [size], iterations: [200] };
-  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [200, 60] };
-  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [200, 60, 15] };
+  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [150, 100] };
+  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [150, 100, 30] };
 }
 
 export function planRender(

@@ -8,7 +8,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   mode: { label: 'Mode', help: 'Transfer paints the photo in the style; Content and Texture rebuild one of them alone from noise.' },
   size: { label: 'Size', help: 'Long side of the result in pixels; time and memory grow with its square.' },
   scales: { label: 'Stages', help: 'Coarse-to-fine stage sizes, ascending, the last equal to Size; empty chooses them from the size.' },
-  iterations: { label: 'Iterations', help: 'Optimizer steps per stage: one number for all, or one per stage; empty uses 200, 60, 15.' },
+  iterations: { label: 'Iterations', help: 'Optimizer steps per stage: one number for all, or one per stage; empty uses 150, 100, 30.' },
   optimizer: { label: 'Optimizer', help: 'L-BFGS converges in fewer steps (the paper’s choice); Adam is steadier at large sizes.' },
   learningRate: { label: 'Learning rate', help: 'Adam’s step size in pixel units (0–255).' },
   historySize: { label: 'History size', help: 'How many past steps L-BFGS remembers to estimate curvature.' },
