@@ -7,6 +7,14 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
+/**
+ * What a render is doing before its first progress event (the first render spends many seconds
+ * there): starting the engine backend, reading the pictures, loading VGG19's weights, then painting
+ * (the style's features and the first iterations, until progress takes over).
+ */
+export const RENDER_PHASES = ['engine', 'images', 'network', 'painting'] as const;
+export type RenderPhase = (typeof RENDER_PHASES)[number];
+
 /** What the engine reports while it paints; the CLI, the queue and the UI all consume this one shape. */
 export interface RenderProgress {
   /** 0-based index of the coarse-to-fine stage. */

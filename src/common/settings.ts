@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { FAST_STYLES } from './instant.js';
+import { NETWORK_LAYERS, NETWORK_TITLES, VGG19_LAYERS, VGG_NETWORKS, layerRange } from './networks.js';
 
-/** VGG19 convolution layers in the paper's naming, in network order. */
-export const VGG19_LAYERS = [
-  'conv1_1', 'conv1_2',
-  'conv2_1', 'conv2_2',
-  'conv3_1', 'conv3_2', 'conv3_3', 'conv3_4',
-  'conv4_1', 'conv4_2', 'conv4_3', 'conv4_4',
-  'conv5_1', 'conv5_2', 'conv5_3', 'conv5_4',
-] as const;
-export type VggLayer = (typeof VGG19_LAYERS)[number];
+export { VGG19_LAYERS, type VggLayer } from './networks.js';
 
 /** Accepts the paper's `conv4_2` and Keras's `block4_conv2` for the same layer. */
 export const layerName = z
@@ -29,6 +23,21 @@ export const MAX_RENDER_SIZE = 4096;
 const size = z.number().int().min(16).max(MAX_RENDER_SIZE);
 
 /**
+ * The stages and iterations a render of this size gets when the person leaves them unset. The
+ * low-resolution stage lays out the style's large structures cheaply; the full-size stage is where the
+ * strokes and the balance with the photo are settled, and too few iterations there left the style
+ * half-painted (bench:quality at 200/60/15: style and content distances both higher). On onnx (2 idle
+ * cores) an iteration costs about 0.08 s, 0.3 s and 1.3 s at 128², 256² and 512², so a 512 px render
+ * takes about 80 s of iterations; on wasm about 6–7 minutes. Here, not in the engine, because the
+ * settings panel explains it too.
+ */
+export function defaultSchedule(size: number): { sizes: number[]; iterations: number[] } {
+  if (size <= 160) return { sizes: [size], iterations: [200] };
+  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [150, 100] };
+  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [150, 100, 30] };
+}
+
+/**
  * Everything that decides what a render produces. Shared by the CLI, presets, the queue and the UI,
  * so a preset file, a CLI report and an exported image's metadata all carry the same object.
  */
@@ -41,6 +50,8 @@ export const renderSettingsSchema = z
     scales: z.array(size).min(1).max(6).optional(),
     /** Iterations per stage: one number for every stage, or one per stage; unset: chosen per stage. */
     iterations: z.union([z.number().int().min(0).max(10_000), z.array(z.number().int().min(0).max(10_000)).min(1)]).optional(),
+    /** The VGG network whose layers measure content and style; VGG16 must be installed separately. */
+    network: z.enum(VGG_NETWORKS).default('vgg19'),
     optimizer: z.enum(OPTIMIZERS).default('lbfgs'),
     learningRate: z.number().positive().max(1000).default(5),
     historySize: z.number().int().min(1).max(100).default(10),
@@ -66,8 +77,22 @@ export const renderSettingsSchema = z
     styleBlend: z.array(z.number().nonnegative()).optional(),
     /** Emit a progress event (with preview) every this many iterations. */
     progressEvery: z.number().int().min(1).max(1000).default(10),
+    /**
+     * Set: an instant render. One pass of a pretrained feed-forward network paints the content photo
+     * at `size`, mixed with the photo by `strength` (0–100 %); of the rest only keepColors applies.
+     */
+    instant: z.object({ net: z.enum(FAST_STYLES), strength: z.number().min(0).max(100).default(100) }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((settings, context) => {
+    const { network = 'vgg19' } = settings;
+    for (const key of ['contentLayers', 'styleLayers'] as const) {
+      for (const [i, layer] of (settings[key] ?? []).entries()) {
+        if (NETWORK_LAYERS[network].includes(layer)) continue;
+        context.addIssue({ code: 'custom', path: [key, i], message: `${NETWORK_TITLES[network]} has no layer ${layer} (use ${layerRange(network)})` });
+      }
+    }
+  });
 
 export type RenderSettingsInput = z.input<typeof renderSettingsSchema>;
 

@@ -1,14 +1,7 @@
 import { extname } from 'node:path';
+import { ID_PATTERN, MEDIA_VARIANTS, type ImageVariant, type MediaKind, type RenderVariant } from '../common/wire.js';
 
-/** The library files the UI shows: imported images and finished renders, each in two variants. */
-export type MediaKind = 'image' | 'render';
-export type ImageVariant = 'original' | 'thumbnail';
-export type RenderVariant = 'full' | 'thumbnail';
-export type MediaVariant = ImageVariant | RenderVariant;
-
-/** The same rule as the contract's `id`: letters, digits and dashes, so an id can never be a path. */
-const MEDIA_ID = /^[A-Za-z0-9-]{8,64}$/;
-const VARIANTS: Record<MediaKind, readonly MediaVariant[]> = { image: ['original', 'thumbnail'], render: ['full', 'thumbnail'] };
+export type { ImageVariant, MediaKind, MediaVariant, RenderVariant } from '../common/wire.js';
 
 export type MediaRequest =
   | { kind: 'image'; id: string; variant: ImageVariant }
@@ -20,7 +13,7 @@ export type MediaRequest =
  */
 export function parseMediaRequest(kind: string, id: string, variant: string): MediaRequest | null {
   if (kind !== 'image' && kind !== 'render') return null;
-  if (!(VARIANTS[kind] as readonly string[]).includes(variant) || !MEDIA_ID.test(id)) return null;
+  if (!(MEDIA_VARIANTS[kind] as readonly string[]).includes(variant) || !ID_PATTERN.test(id)) return null;
   return { kind, id, variant } as MediaRequest;
 }
 

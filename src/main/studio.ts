@@ -1,13 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
 import { AtelierError } from '../common/errors.js';
+import { expectedBackend } from './engine/backend/expected.js';
+import { maxRenderPixels } from './engine/memory.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
+// The grid's service alone: the instant index would load the engine (TensorFlow.js) into the main process.
+import { createInstant } from './services/instant/looks-service.js';
 import { createLibrary } from './services/library/index.js';
-import { verifyModels } from './services/models/index.js';
+import { sampleFiles } from './services/library/import-image.js';
+import { createModelsService, type ModelsServiceOptions } from './services/models/models-service.js';
 import { createPresets } from './services/presets/index.js';
 import { createQueue } from './services/queue/index.js';
+import type { RenderLauncher } from './services/queue/render-process.js';
+import { checkoutResources, type ResourceLocations } from './services/resources/index.js';
 import { parseMediaRequest, type MediaKind, type MediaVariant } from './media.js';
 
 export type { MediaKind, MediaVariant } from './media.js';
@@ -17,10 +24,14 @@ type QueueNotify = NonNullable<Parameters<typeof createQueue>[0]['notify']>;
 export interface StudioOptions {
   /** Where the library, presets and exports live (the desktop app's userData folder, or --data). */
   dataDir: string;
-  /** The sample photos and paintings `library.importSamples` offers, when installed. */
-  samplesDir?: string;
-  /** Where the model weights are installed; the default is the models package's own rule. */
-  modelsDir?: string;
+  /** Manifests, shipped weights and samples (see services/resources); default: this checkout's models, no samples. */
+  resources?: ResourceLocations;
+  /** A second, writable models folder for when the shipped one is read-only (the desktop app's user data). */
+  userModelsDir?: string;
+  /** Starts render processes; default: a forked Node (the desktop app passes Electron's utility process). */
+  launchRender?: RenderLauncher;
+  /** Asks the person for a folder of weights to install (the desktop app's dialog). */
+  chooseModelsFolder?: ModelsServiceOptions['chooseFolder'];
   /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
   notify?: QueueNotify;
   mode: 'desktop' | 'web';
@@ -42,6 +53,11 @@ export interface Studio {
   dispose(): Promise<void>;
 }
 
+function checkoutModelsOnly(): ResourceLocations {
+  const { manifestsDir, modelsDir } = checkoutResources();
+  return { manifestsDir, modelsDir };
+}
+
 function packageVersion(): string {
   // src/main/studio.ts and dist/main/studio.js both sit two folders below package.json.
   const file = new URL('../../package.json', import.meta.url);
@@ -60,12 +76,18 @@ function contractMethods<S extends ServiceName>(name: S, service: Handlers[S]): 
   return bound as unknown as Handlers[S];
 }
 
+function renderLimit(backend: string): { backend: string; maxPixels: number } {
+  return { backend, maxPixels: maxRenderPixels(backend) };
+}
+
 /**
  * The composition root shared by the desktop app and web mode: builds every service on one data folder,
  * the contract's handler map and its validating dispatcher, and one stream of contract events.
  */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
-  const { dataDir, samplesDir, modelsDir, notify, mode } = options;
+  const { dataDir, notify, mode } = options;
+  const resources = options.resources ?? checkoutModelsOnly();
+  const { samplesDir } = resources;
   const version = options.version ?? packageVersion();
   const listeners = new Set<StudioEventListener>();
   let backend: string | null = null;
@@ -81,13 +103,30 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   };
 
   const library = await createLibrary({ dataDir, samplesDir });
-  const presets = await createPresets({ dataDir });
+  const models = createModelsService({
+    manifestsDir: resources.manifestsDir,
+    dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
+    ...(options.chooseModelsFolder && { chooseFolder: options.chooseModelsFolder }),
+  });
+  const vgg16Installed = () => models.isInstalled('vgg16');
+  const presets = await createPresets({ dataDir, vgg16Installed });
   const exporter = await createExporter({ exportDir: join(dataDir, 'exports'), library });
-  const queue = await createQueue({ library, notify });
+  const queue = await createQueue({
+    library,
+    notify,
+    models: (network) => models.renderLocation(network),
+    ...(options.launchRender && { launch: options.launchRender }),
+  });
+  const instant = createInstant({
+    library,
+    models: () => models.renderLocation('fast-style'),
+    ...(options.launchRender && { launch: options.launchRender }),
+  });
 
   const unsubscribers = [
     library.onDidChange((payload) => emit('library:changed', payload)),
     presets.onDidChange(() => emit('presets:changed', {})),
+    models.onProgress((progress) => emit('models:progress', progress)),
     queue.onDidChangeJob((job) => emit('queue:job', job)),
     // Renders run in child processes, so the engine's backend is known here from their records only.
     queue.onDidChangeJob((job) => {
@@ -101,14 +140,18 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       info: async () => ({
         version,
         backend,
-        modelsInstalled: await verifyModels({ dir: modelsDir, networks: ['vgg19'] }).then(() => true, () => false),
-        samplesAvailable: !!samplesDir && existsSync(samplesDir),
+        modelsInstalled: await models.renderLocation().then(() => true, () => false),
+        vgg16Installed: await vgg16Installed(),
+        samplesAvailable: (await sampleFiles(samplesDir)).length > 0,
         mode,
+        renderLimit: renderLimit(backend ?? expectedBackend()),
       }),
     },
+    models: contractMethods('models', models),
     library: contractMethods('library', library),
     presets: contractMethods('presets', presets),
     queue: contractMethods('queue', queue),
+    instant: contractMethods('instant', instant),
     export: contractMethods('export', exporter),
   };
 
@@ -134,6 +177,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       disposed = true;
       for (const unsubscribe of unsubscribers) unsubscribe();
       listeners.clear();
+      // A download in progress stops too; its staged files are removed as it unwinds.
+      await models.cancel({});
       await queue.dispose();
     },
   };

@@ -1,4 +1,5 @@
 import { channels, type WireResult } from '../common/contract/contract.js';
+import { EVENT_CHANNEL, type DesktopBridge } from '../common/wire.js';
 
 /** The parts of Electron's ipcRenderer the bridge uses, so tests can pass a fake. */
 export interface IpcRendererLike {
@@ -7,15 +8,12 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
-/** Must match EVENT_CHANNEL in src/main/app/ipc.ts (the preload bundle cannot import main's code). */
-const EVENT_CHANNEL = 'event';
-
 /**
- * What `window.atelier` holds (typed for the renderer as DesktopBridge in src/renderer/api): calls are
+ * What `window.atelier` holds (the DesktopBridge of src/common/wire.ts): calls are
  * limited to the contract's channels, and each `on` adds one listener that its own returned function
  * removes. The page never gets ipcRenderer, an IPC event object, or a way to name another channel.
  */
-export function createBridge(ipcRenderer: IpcRendererLike) {
+export function createBridge(ipcRenderer: IpcRendererLike): DesktopBridge {
   const allowed = new Set<string>(channels());
   return {
     invoke(channel: string, payload: unknown): Promise<WireResult<unknown>> {
@@ -40,4 +38,3 @@ export function createBridge(ipcRenderer: IpcRendererLike) {
   };
 }
 
-export type AtelierBridge = ReturnType<typeof createBridge>;

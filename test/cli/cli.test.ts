@@ -1,39 +1,13 @@
 // The built `atelier` command, run as a person runs it: a child process on real files.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { atelier as run, content, style, type RunOptions } from './support.js';
 
-const root = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const images = path.resolve(root, '../shared/images');
-const content = path.join(images, 'content/tubingen.jpg');
-const style = path.join(images, 'style/starry_night.jpg');
 let dir: string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs bin/atelier.js; `onStderr` may act on the output as it arrives (for Ctrl-C). */
-function atelier(args: string[], options: { env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/atelier.js'), ...args], { env: { ...process.env, ...options.env }, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-      options.onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const atelier = (args: string[], options: Omit<RunOptions, 'cwd'> = {}) => run(args, { cwd: dir, ...options });
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'atelier-cli-'));
@@ -92,9 +66,7 @@ describe('atelier render', () => {
 
   it('says how to install the weights when they are missing', async () => {
     const empty = await mkdtemp(path.join(dir, 'models-'));
-    const run = await atelier(['render', '--content', content, '--style', style, '--size', '32', '--out', path.join(dir, 'x.png')], {
-      env: { ATELIER_MODELS_DIR: empty },
-    });
+    const run = await atelier(['render', '--content', content, '--style', style, '--size', '32', '--models-dir', empty, '--out', path.join(dir, 'x.png')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/models install/);
   });

@@ -4,9 +4,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
 /**
  * The studio end to end: the real web server (`dist/main/web/serve.js`, as `npm run serve` starts it)
@@ -19,7 +20,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 
 const REPO = process.cwd();
-const CHROMIUM = '/usr/bin/chromium';
 const SERVE = join(REPO, 'dist', 'main', 'web', 'serve.js');
 const SAMPLES = resolve(REPO, '..', 'shared', 'images');
 const CONTENT = join(SAMPLES, 'content', 'tubingen.jpg');
@@ -53,7 +53,7 @@ const RECORDER = `
 
 // Needs Debian's Chromium (never downloaded); skipped, saying so, without it. The build is not optional:
 // `npm test` and `npm run test:e2e` build first, so a missing dist/ fails loudly in beforeAll.
-describe.skipIf(!existsSync(CHROMIUM))('the studio end to end in Chromium (web mode)', () => {
+describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', () => {
   let root: string;
   let dataDir: string;
   let server: ChildProcess | undefined;
@@ -159,11 +159,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the studio end to end in Chromium (web m
       });
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.exposeFunction('__reportCsp', (violation: string) => cspViolations.push(violation));
@@ -407,7 +403,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the studio end to end in Chromium (web m
     console.log(`e2e: the cancel took ${took} ms from the click to a cancelled job`);
 
     // The queue says Cancelled; the stage shows the best image so far, marked as stopped early.
-    expect(await page.locator('[data-testid="queue-job"]').first().textContent()).toMatch(/^\s*tubingen × starry_night\s*Cancelled\s*$/);
+    // The pair's second job in the queue, numbered to tell it from the first.
+    expect(await page.locator('[data-testid="queue-job"]').first().textContent()).toMatch(/^\s*tubingen × starry_night #2\s*Cancelled\s*$/);
     await byTestId('render-progress').waitFor({ state: 'detached' });
     await byTestId('result-image').waitFor({ state: 'visible' });
     const options = await byTestId('render-select').locator('option').allTextContents();
@@ -431,11 +428,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the studio end to end in Chromium (web m
     expect(await byTestId('setting-size').inputValue()).toBe(SIZE);
     expect(await byTestId('setting-iterations').inputValue()).toBe('2000');
 
-    // Both renders, newest (the cancelled one) shown first; the finished one opens too.
+    // Both renders; the finished one is shown (one stopped early does not push it aside), and it opens.
     await byTestId('result-image').waitFor({ state: 'visible' });
     const options = byTestId('render-select').locator('option');
     expect(await options.count()).toBe(2);
     const finished = await options.nth(1).getAttribute('value');
+    expect(await byTestId('render-select').inputValue()).toBe(finished);
     await byTestId('render-select').selectOption(finished!);
     await waitInPage(`(() => { const img = document.querySelector('[data-testid="result-image"]'); return !!img && img.getAttribute('src').includes(${JSON.stringify(finished)}) && img.complete && img.naturalWidth === 64; })()`);
     // Every image on the page loaded (thumbnails, the compare view's photo, the render).

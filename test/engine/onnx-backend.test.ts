@@ -19,8 +19,9 @@ describe("initBackend 'auto'", () => {
     expect(info.skipped.map((s) => s.kind)).toEqual(['tfjs-node-gpu']);
     expect(info.skipped[0]!.reason).toMatch(/\S/);
     expect(info.skipped[0]!.reason).not.toContain('\n');
-    // Image scaling around the optimization runs on tfjs's plain JS backend.
-    expect(tf.getBackend()).toBe('cpu');
+    // Image scaling around the optimization, and instant styles, run on tfjs's WebAssembly backend.
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.tfName).toBe('wasm');
   });
 
   it('falls back to the CPU provider, with a reason for each GPU provider', () => {

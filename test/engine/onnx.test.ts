@@ -2,6 +2,7 @@
 // finite differences, and end to end through stylize on the real VGG19 weights at tiny sizes.
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VGG16_LAYERS } from '../../src/common/networks.js';
 import type { RgbImage } from '../../src/common/progress.js';
 import type { RenderSettingsInput } from '../../src/common/settings.js';
 import { initBackend } from '../../src/main/engine/backend/index.js';
@@ -12,7 +13,7 @@ import { planRender } from '../../src/main/engine/plan.js';
 import { stylize } from '../../src/main/engine/stylize.js';
 import * as tf from '../../src/main/engine/tf.js';
 import { tfjsExecutor } from '../../src/main/engine/tfjs-executor.js';
-import { Vgg19 } from '../../src/main/engine/vgg19.js';
+import { Vgg19, type VggWeights } from '../../src/main/engine/vgg19.js';
 import { expectNoTensorLeaks, loadRealVggWeights, meanChroma, randomArray, randomVggWeights, readRgb, seededRandom, STARRY_NIGHT, THE_SCREAM, TUBINGEN } from './support.js';
 
 delete process.env.ATELIER_BACKEND;
@@ -122,6 +123,37 @@ describe('the onnx objective', () => {
       }
     } finally {
       prepared.dispose();
+    }
+  });
+});
+
+describe('the onnx objective on VGG16', () => {
+  // VGG16's table pools after conv3_3 where VGG19 pools after conv3_4, so a graph built from the VGG19
+  // table would read a missing conv3_4 or pool in the wrong place. Few channels keep it cheap.
+  it('builds from the same layer table as the tfjs network and agrees with it', async () => {
+    const random16 = seededRandom(16);
+    const weights: VggWeights = {};
+    let channels = 3;
+    for (const layer of VGG16_LAYERS) {
+      const kernelShape: [number, number, number, number] = [3, 3, channels, 4];
+      weights[layer] = { kernel: randomArray(9 * channels * 4, random16, Math.sqrt(6 / (9 * channels))), kernelShape, bias: randomArray(4, random16, 0.1) };
+      channels = 4;
+    }
+    const vgg16 = Vgg19.fromWeights(weights, 'vgg16');
+    try {
+      const setup = stageSetup({
+        ...BASE, network: 'vgg16', pooling: 'max', tvKind: 'l1', tvWeight: 1000,
+        contentLayers: ['conv4_2'], styleLayers: ['conv1_1', 'conv3_3', 'conv4_1'], styleLayerWeights: [1, 2, 3],
+      });
+      const onnx16 = onnxExecutor({ ort, weights, executionProvider: 'cpu' });
+      const [onnx, tfjs] = [await evaluateOn(onnx16, setup), await evaluateOn(tfjsExecutor(vgg16), setup)];
+      for (const term of ['content', 'style', 'tv', 'total'] as const) {
+        expect(tfjs.terms[term], term).toBeGreaterThan(0);
+        expect(Math.abs(onnx.terms[term] - tfjs.terms[term]) / tfjs.terms[term], term).toBeLessThan(1e-4);
+      }
+      expect(relativeError(onnx.grad, tfjs.grad)).toBeLessThan(1e-4);
+    } finally {
+      vgg16.dispose();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { chmod } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   resizeImage,
   writeImage,
 } from '../../src/main/services/images/index.js';
+import { canMount, mountSmallDisk } from '../support/small-disk.js';
 import { gradient, listDir, makeTempDir, meanAbsoluteDifference, pixel, put, solid } from './fixtures.js';
 
 let dir: string;
@@ -90,6 +91,32 @@ describe('writeImage', () => {
       expect(await listDir(dir)).toEqual([]);
     } finally {
       await chmod(dir, 0o755);
+    }
+  });
+
+  // Real small file systems refuse root too (see small-disk.ts).
+  it.skipIf(!canMount)('IMAGE_WRITE_FAILED on a read-only file system, even for root (needs tmpfs mounts)', async () => {
+    const disk = await mountSmallDisk(256, { readOnly: true });
+    try {
+      const error = await writeImage(join(disk.dir, 'out.png'), picture).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'IMAGE_WRITE_FAILED', message: `Could not save "out.png": the folder "${disk.dir}" is not writable` });
+      expect(await listDir(disk.dir)).toEqual([]);
+    } finally {
+      await disk.dispose();
+    }
+  });
+
+  it.skipIf(!canMount)('IMAGE_WRITE_FAILED on a really full disk, keeping the old file and no partial one (needs tmpfs mounts)', async () => {
+    const disk = await mountSmallDisk(256);
+    try {
+      const path = await put(disk.dir, 'out.png', 'previous render');
+      await disk.fill();
+      const error = await writeImage(path, gradient(64, 64)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'IMAGE_WRITE_FAILED', message: 'Could not save "out.png": the disk is full' });
+      expect((await listDir(disk.dir)).filter((f) => !f.startsWith('filler-'))).toEqual(['out.png']);
+      expect(await readFile(path, 'utf8')).toBe('previous render');
+    } finally {
+      await disk.dispose();
     }
   });
 });

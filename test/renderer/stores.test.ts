@@ -6,8 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Preset } from '../../src/common/contract/index.js';
 import { createStudio, type Studio } from '../../src/main/studio.js';
 import { renderWorkerPath } from '../../src/main/services/queue/render-process.js';
+import { checkoutResources } from '../../src/main/services/resources/index.js';
 import { startWebServer, type WebServer } from '../../src/main/web/index.js';
 import { useEditorStore } from '../../src/renderer/stores/editor.js';
 import { useExportsStore } from '../../src/renderer/stores/exports.js';
@@ -33,7 +35,7 @@ beforeAll(async () => {
   process.env.ATELIER_BACKEND = 'wasm';
   const data = await tempDir('ui-stores');
   cleanups.push(data.cleanup);
-  studio = await createStudio({ dataDir: join(data.dir, 'data'), samplesDir: existsSync(SAMPLES) ? SAMPLES : undefined, mode: 'web' });
+  studio = await createStudio({ dataDir: join(data.dir, 'data'), resources: { ...checkoutResources(), ...(existsSync(SAMPLES) && { samplesDir: SAMPLES }) }, mode: 'web' });
   cleanups.push(() => studio.dispose());
   server = await startWebServer({ studio, rendererDir: await fakeRenderer(data.dir) });
   cleanups.push(() => server.close());
@@ -101,8 +103,9 @@ describe('editor store', () => {
     editor.setContent(content!.id);
     expect(editor.missing).toBe('Add a style image');
     editor.addStyles([style!.id, style!.id]);
-    editor.setStyleWeight(0, 2.5);
-    expect(editor.styles).toEqual([{ imageId: style!.id, weight: 2.5 }]);
+    // One style has the whole blend: its share cannot change.
+    editor.setStyleShare(0, 0.3);
+    expect(editor.styles).toEqual([{ imageId: style!.id, weight: 1 }]);
     expect(editor.name).toBe('harbour × waves');
     editor.form.size = '256';
     expect(editor.missing).toBeNull();
@@ -112,7 +115,7 @@ describe('editor store', () => {
     expect(library.pairById.get(editor.pairId!)).toMatchObject({
       name: 'harbour × waves',
       contentId: content!.id,
-      styles: [{ imageId: style!.id, weight: 2.5 }],
+      styles: [{ imageId: style!.id, weight: 1 }],
       settings: { size: 256 },
     });
 
@@ -135,22 +138,27 @@ describe('presets store', () => {
     expect(presets.builtIn.length).toBeGreaterThan(0);
 
     editor.applySettings({ size: 320, styleWeight: 0.01 });
-    const saved = await presets.save('Loud', 'more paint', editor.validation.settings);
+    const saved = (await presets.save('Loud', 'more paint', editor.validation.settings)) as Preset;
     expect(saved).toMatchObject({ name: 'Loud', builtIn: false, settings: { size: 320, styleWeight: 0.01 } });
-    editor.applyPreset(saved!.id);
+    editor.applyPreset(saved.id);
     expect(editor.presetModified).toBe(false);
+    // The size is the pair's, not the look's; a weight is the look's.
     editor.form.size = '384';
+    expect(editor.presetModified).toBe(false);
+    editor.form.styleWeight = '0.02';
     expect(editor.presetModified).toBe(true);
 
-    expect(await presets.rename(saved!.id, 'Louder')).toMatchObject({ name: 'Louder' });
-    const file = await presets.exportFile(saved!.id);
+    expect(await presets.rename(saved.id, 'Louder')).toMatchObject({ name: 'Louder' });
+    const file = await presets.exportFile(saved.id);
     expect(file!.fileName).toMatch(/\.json$/);
 
-    // A name already taken is refused in words, not thrown.
-    expect(await presets.save('Louder', '', {})).toBeNull();
-    expect(ui.toasts.at(-1)).toMatchObject({ kind: 'error', title: 'That name is taken' });
+    // A name already taken comes back as such (the dialog says it at the field and offers to replace).
+    const toasts = ui.toasts.length;
+    expect(await presets.save('Louder', '', {})).toBe('taken');
+    expect(ui.toasts).toHaveLength(toasts);
+    expect(await presets.save('Louder', 'replaced', {}, true)).toMatchObject({ id: saved.id, name: 'Louder', description: 'replaced' });
 
-    expect(await presets.remove(saved!.id)).toBe(true);
+    expect(await presets.remove(saved.id)).toBe(true);
     const imported = await presets.importFile(new Blob([file!.json], { type: 'application/json' }));
     expect(imported).toMatchObject({ name: 'Louder', settings: { size: 320 } });
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { MEDIA_SCHEME, mediaRequestToPath } from '../../src/main/app/protocol.js';
-import { mediaUrlFor, DESKTOP_MEDIA_SCHEME } from '../../src/renderer/api/image-url.js';
+import { mediaRequestToPath } from '../../src/main/app/protocol.js';
+import { mediaUrlFor } from '../../src/renderer/api/image-url.js';
 import { samplePng, tempStudio } from '../web/support.js';
 
 const ID = 'a'.repeat(64);
@@ -12,7 +12,6 @@ describe('mediaRequestToPath', () => {
     expect(await mediaRequestToPath(`atelier-media://image/${ID}/original`, { mediaPath })).toBe(`/data/image/${ID}/original`);
     expect(await mediaRequestToPath(`atelier-media://render/${ID}/thumbnail`, { mediaPath })).toBe(`/data/render/${ID}/thumbnail`);
     expect(await mediaRequestToPath(`atelier-media://render/${ID}/full?v=2`, { mediaPath })).toBe(`/data/render/${ID}/full`);
-    expect(MEDIA_SCHEME).toBe(DESKTOP_MEDIA_SCHEME);
   });
 
   it('refuses everything else without asking the studio', async () => {

@@ -1,17 +1,45 @@
 import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
+import { FAST_STYLES } from '../instant.js';
+import { MAX_STYLES } from '../wire.js';
 import {
-  exportRequestSchema, id, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
+  exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
 } from './domain.js';
 
-/** One method: its single payload and its result. */
+/**
+ * The largest request body web mode reads for an ordinary call. The biggest is a preset file's text:
+ * 1,000,000 characters, at most 6 bytes each once escaped in JSON.
+ */
+export const MAX_CALL_BYTES = 8 * 1024 * 1024;
+/** The same for a call carrying a file: its base64 and room for the name and the JSON around them. */
+export const MAX_UPLOAD_CALL_BYTES = MAX_UPLOAD_BASE64_LENGTH + 64 * 1024;
+
+/** One method: its single payload, its result, and how large a request for it may be on the wire. */
 interface Method<I extends z.ZodType, O extends z.ZodType> {
   input: I;
   output: O;
+  maxBodyBytes: number;
 }
-const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Method<I, O> => ({ input, output });
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, maxBodyBytes = MAX_CALL_BYTES): Method<I, O> => ({ input, output, maxBodyBytes });
 const none = z.object({}).strict();
 const ok = z.null();
 const byId = z.object({ id }).strict();
+
+/** What the Models panel shows: each network installed and verified (where), or what is wrong. */
+const modelsStatusSchema = z.object({
+  networks: z.array(z.object({
+    network: z.enum(['vgg19', 'fast-style', 'vgg16']),
+    installed: z.boolean(),
+    dir: z.string().nullable(),
+    problem: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })),
+  /** Where an install goes: the shipped folder when writable, else the user's; null when neither is. */
+  installDir: z.string().nullable(),
+  /** The desktop app asks for a folder with a dialog; web mode takes a typed path. */
+  canChooseFolder: z.boolean(),
+  busy: z.boolean(),
+});
+export type ModelsStatus = z.output<typeof modelsStatusSchema>;
 
 /**
  * Every call the UI can make, by service. Main (IPC), web mode (HTTP), the preload and the renderer's
@@ -25,13 +53,28 @@ export const contract = {
       /** The engine backend once a render has started it; null before. */
       backend: z.string().nullable(),
       modelsInstalled: z.boolean(),
+      /** VGG16 is optional (settings.network); the studio says how to install it. */
+      vgg16Installed: z.boolean(),
       samplesAvailable: z.boolean(),
       mode: z.enum(['desktop', 'web']),
+      /**
+       * The largest render the backend renders will use can hold: the most pixels of one stage (width ×
+       * height), from the engine's own memory rule. The UI checks the size against it before Render.
+       */
+      renderLimit: z.object({ backend: z.string(), maxPixels: z.number().int().nonnegative() }),
     })),
+  },
+  models: {
+    status: method(none, modelsStatusSchema),
+    /** Copies and checks weights from a folder laid out like shared/models; without `from` the desktop app asks. Null: the dialog was closed. */
+    installFromFolder: method(z.object({ from: z.string().min(1).max(4096).optional() }).strict(), modelsStatusSchema.nullable()),
+    /** Downloads from the manifests' sources, checking every checksum; resolves when done or cancelled. */
+    download: method(none, modelsStatusSchema),
+    cancel: method(none, ok),
   },
   library: {
     listImages: method(none, z.array(imageAssetSchema)),
-    importImage: method(uploadSchema.strict(), z.object({ image: imageAssetSchema, duplicate: z.boolean() })),
+    importImage: method(uploadSchema.strict(), z.object({ image: imageAssetSchema, duplicate: z.boolean() }), MAX_UPLOAD_CALL_BYTES),
     /** Imports the sample photos and paintings shipped with the app (when installed). */
     importSamples: method(none, z.array(imageAssetSchema)),
     deleteImage: method(byId, ok),
@@ -40,7 +83,7 @@ export const contract = {
       id: id.optional(),
       name: z.string().min(1).max(200),
       contentId: id.nullable(),
-      styles: z.array(styleRefSchema).max(8),
+      styles: z.array(styleRefSchema).max(MAX_STYLES),
       settings: settingsInputSchema,
       presetId: id.nullable().default(null),
     }).strict(), pairSchema),
@@ -50,25 +93,43 @@ export const contract = {
   },
   presets: {
     list: method(none, z.array(presetSchema)),
-    save: method(z.object({ name: z.string().trim().min(1).max(100), description: z.string().max(500).default(''), settings: settingsInputSchema }).strict(), presetSchema),
+    /** A taken name is refused (NAME_TAKEN) unless `replace`: then the person's preset of that name is overwritten. */
+    save: method(z.object({
+      name: z.string().trim().min(1).max(100), description: z.string().max(500).default(''), settings: settingsInputSchema, replace: z.boolean().optional(),
+    }).strict(), presetSchema),
     rename: method(z.object({ id, name: z.string().trim().min(1).max(100) }).strict(), presetSchema),
     delete: method(byId, ok),
     /** A preset file's text; rejected with a clear message when it is not a valid preset. */
-    import: method(z.object({ json: z.string().max(1_000_000) }).strict(), presetSchema),
+    import: method(z.object({
+      json: z.string().max(1_000_000),
+      /** When its name is taken: refuse (NAME_TAKEN, so the UI can ask), suffix it with "(2)" (the default), or replace the person's preset. */
+      onNameClash: z.enum(['fail', 'rename', 'replace']).optional(),
+    }).strict(), presetSchema),
     export: method(byId, z.object({ fileName: z.string(), json: z.string() })),
   },
   queue: {
     list: method(none, z.array(jobSchema)),
     enqueue: method(z.object({ pairId: id }).strict(), jobSchema),
     cancel: method(byId, ok),
-    /** Forgets finished, failed and cancelled jobs. */
+    /** Forgets finished, failed and cancelled jobs, except those holding a render the library could not store. */
     clearFinished: method(none, ok),
+    /** A finished render the library could not store (`job.unsaved`), as a PNG to save elsewhere. */
+    unsavedImage: method(byId, z.object({ fileName: z.string(), dataBase64: z.string() })),
+    /** Tries again to store an unsaved render in the library (after space was freed); the job as it now is. */
+    retryStore: method(byId, jobSchema),
+  },
+  instant: {
+    /**
+     * The photo in each of the nine instant looks, small (JPEG, long side INSTANT_PREVIEW_SIZE), in
+     * FAST_STYLES order: the studio's grid. A full-size instant render is a pair render like any other.
+     */
+    looks: method(z.object({ contentId: id }).strict(), z.array(z.object({ net: z.enum(FAST_STYLES), jpegBase64: z.string(), ms: z.number() }))),
   },
   export: {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */
-    render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number() })),
+    render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number(), dataBase64: z.string().optional() })),
     /** Reads the settings Atelier embedded in an exported image. */
-    readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() })),
+    readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() }), MAX_UPLOAD_CALL_BYTES),
   },
 } as const;
 
@@ -91,21 +152,35 @@ export const events = {
   'queue:job': jobSchema,
   'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),
   'presets:changed': z.object({}),
+  /** An install's progress: bytes for a download, files for a copy; null where unknown. */
+  'models:progress': z.object({
+    network: z.string(),
+    step: z.enum(['download', 'file', 'convert', 'installed']),
+    file: z.string().nullable(),
+    done: z.number().nullable(),
+    total: z.number().nullable(),
+  }),
   /** Menu commands and shortcuts handled by the UI. */
   'app:command': z.object({ command: z.enum(['open-photos', 'export', 'preferences', 'help']) }),
 } as const;
 export type EventName = keyof typeof events;
+export type ModelsProgress = z.output<(typeof events)['models:progress']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 export function channels(): Channel[] {
   return (Object.keys(contract) as ServiceName[]).flatMap((service) => Object.keys(contract[service]).map((m) => `${service}:${m}` as Channel));
 }
 
-export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType } | undefined {
-  const [service, name] = channel.split(':') as [string, string];
-  const methods = (contract as Record<string, Record<string, { input: z.ZodType; output: z.ZodType }>>)[service];
-  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+/**
+ * The contract's entry for a channel, or undefined for anything else. Both names are looked up as own
+ * properties: `constructor:prototype` or `__proto__:toString` must not reach what objects inherit.
+ */
+export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType; maxBodyBytes: number } | undefined {
+  const [service = '', name = ''] = channel.split(':');
+  if (!Object.hasOwn(contract, service)) return undefined;
+  const methods = contract[service as ServiceName] as Record<string, { input: z.ZodType; output: z.ZodType; maxBodyBytes: number }>;
+  return Object.hasOwn(methods, name) ? methods[name] : undefined;
 }
 
 /** A call's result on the wire: errors travel as data, never as thrown strings. */
-export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };

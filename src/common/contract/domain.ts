@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { RENDER_PHASES } from '../progress.js';
 import { LOSS_TERMS, renderSettingsPatchSchema } from '../settings.js';
+import { ID_PATTERN, MAX_STYLES } from '../wire.js';
 
 /** Library ids are sha256 hex digests of the file's bytes (images) or random UUIDs (pairs, renders, jobs, presets). */
-export const id = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a valid id');
+export const id = z.string().regex(ID_PATTERN, 'not a valid id');
 
 const lossTerms = z.object(Object.fromEntries(LOSS_TERMS.map((k) => [k, z.number()])) as Record<(typeof LOSS_TERMS)[number], z.ZodNumber>);
 
@@ -27,7 +29,7 @@ export const pairSchema = z.object({
   id,
   name: z.string().min(1).max(200),
   contentId: id.nullable(),
-  styles: z.array(styleRefSchema).max(8),
+  styles: z.array(styleRefSchema).max(MAX_STYLES),
   settings: settingsInputSchema,
   presetId: id.nullable(),
   createdAt: z.string(),
@@ -47,6 +49,9 @@ export const renderRecordSchema = z.object({
   losses: z.object({ initial: lossTerms, final: lossTerms }),
   width: z.number().int(),
   height: z.number().int(),
+  /** The pictures it was painted from: the content photo and each style with its blend weight (older records: none). */
+  contentId: id.nullable().optional(),
+  styles: z.array(styleRefSchema).optional(),
 });
 export type RenderRecord = z.infer<typeof renderRecordSchema>;
 
@@ -76,8 +81,12 @@ export const jobSchema = z.object({
     .nullable(),
   /** Total loss per progress event, for the chart. */
   lossHistory: z.array(z.number()),
+  /** What a running render is doing before its first progress event. */
+  phase: z.enum(RENDER_PHASES).optional(),
   renderId: id.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** True while the job holds a finished render the library could not store (see queue.unsavedImage). */
+  unsaved: z.boolean().default(false),
 });
 export type Job = z.infer<typeof jobSchema>;
 
@@ -91,8 +100,15 @@ export const exportRequestSchema = z.object({
   size: z.enum(['rendered', 'original']).default('rendered'),
   /** Base name without extension; sanitized by the service. */
   name: z.string().min(1).max(200),
+  /** Also send the file's bytes back, for the browser to save (web mode, where the export folder is the server's). */
+  download: z.boolean().optional(),
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
+/** The largest file a person can hand over in one call (an image to import, one to read settings from). */
+export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+/** The same file as base64, the form it travels in: 4 characters per 3 bytes. */
+export const MAX_UPLOAD_BASE64_LENGTH = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
+
 /** Bytes cross the boundary as base64: the same JSON on IPC and HTTP. */
-export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) });
+export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(MAX_UPLOAD_BASE64_LENGTH) });

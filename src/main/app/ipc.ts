@@ -1,8 +1,6 @@
 import { channels, type WireResult } from '../../common/contract/index.js';
+import { EVENT_CHANNEL } from '../../common/wire.js';
 import type { Dispatch } from '../services/dispatch/index.js';
-
-/** The IPC channel that carries every pushed event as (name, payload). */
-export const EVENT_CHANNEL = 'event';
 
 /** The parts of an `ipcMain.handle` event the handler reads (Electron's IpcMainInvokeEvent). */
 export interface InvokeEventLike {

@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol } from 'electron';
 import { contentTypeFor } from '../media.js';
+import { checkoutResources, packagedResources } from '../services/resources/index.js';
 import { createStudio, type Studio } from '../studio.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { buildMenu } from './menu.js';
 import { openPhotos } from './open-photos.js';
 import { MEDIA_SCHEME, mediaRequestToPath } from './protocol.js';
 import { applySecurityPolicy } from './security.js';
+import { utilityRenderProcess } from './utility-render.js';
 import { createMainWindow, trustedPages } from './window.js';
 
-// Unpackaged, the sample images are the repo's ../shared/images (dist/main/app → three folders up).
-const DEV_SAMPLES = fileURLToPath(new URL('../../../../shared/images', import.meta.url));
+/** Must equal electron-builder.yml's appId: Windows matches notifications to the installer's shortcut by it. */
+const APP_USER_MODEL_ID = 'app.atelier.studio';
 
 function openMainWindow(): void {
   createMainWindow().catch((error: unknown) => {
@@ -33,15 +34,29 @@ function notify({ title, body }: { title: string; body: string }): void {
   if (Notification.isSupported()) new Notification({ title, body }).show();
 }
 
+async function chooseModelsFolder(): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = {
+    title: 'Install model weights from a folder',
+    buttonLabel: 'Install from this folder',
+    message: 'Choose a folder that holds vgg19/ (and fast-style/), laid out like the shared models folder.',
+    properties: ['openDirectory'],
+  };
+  const parent = BrowserWindow.getFocusedWindow();
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
 /** Builds the studio and opens its doors to the page: IPC, the media scheme, events and the menu. */
 async function startStudio(): Promise<Studio> {
-  if (app.isPackaged) {
-    // Installed weights ship as extra resources; the render processes inherit this too.
-    process.env.ATELIER_MODELS_DIR ??= join(process.resourcesPath, 'models');
-  }
+  const dataDir = app.getPath('userData');
   const studio = await createStudio({
-    dataDir: app.getPath('userData'),
-    samplesDir: app.isPackaged ? join(process.resourcesPath, 'samples') : DEV_SAMPLES,
+    dataDir,
+    // Manifests, weights and samples ship as extra resources; unpackaged, they are the checkout's.
+    resources: app.isPackaged ? packagedResources(process.resourcesPath) : checkoutResources(),
+    // An installed app's resources folder is often read-only: weights installed later go here.
+    userModelsDir: join(dataDir, 'models'),
+    launchRender: utilityRenderProcess,
+    chooseModelsFolder,
     notify,
     mode: 'desktop',
     version: app.getVersion(),
@@ -82,29 +97,34 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  await app.whenReady();
-  applySecurityPolicy();
-  let studio: Studio;
-  try {
-    studio = await startStudio();
-  } catch (error) {
-    dialog.showErrorBox('Atelier could not open its library', String(error));
-    app.exit(1);
-    throw error;
-  }
-  // A running render lives in a child process: stop it before the app goes.
-  let disposed = false;
-  app.on('will-quit', (event) => {
-    if (disposed) return;
-    event.preventDefault();
-    void studio.dispose().finally(() => {
-      disposed = true;
-      app.quit();
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+
+  // Not a top-level await: Electron holds `ready` back until the entry module has finished evaluating,
+  // and awaiting it there hangs as soon as any import keeps a handle open (electron/electron#40719).
+  void app.whenReady().then(async () => {
+    applySecurityPolicy();
+    let studio: Studio;
+    try {
+      studio = await startStudio();
+    } catch (error) {
+      dialog.showErrorBox('Atelier could not open its library', String(error));
+      app.exit(1);
+      return;
+    }
+    // A running render lives in a process of its own: stop it before the app goes.
+    let disposed = false;
+    app.on('will-quit', (event) => {
+      if (disposed) return;
+      event.preventDefault();
+      void studio.dispose().finally(() => {
+        disposed = true;
+        app.quit();
+      });
     });
-  });
-  openMainWindow();
-  // macOS keeps the app running without windows; clicking the dock icon opens one again.
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
+    openMainWindow();
+    // macOS keeps the app running without windows; clicking the dock icon opens one again.
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
+    });
   });
 }

@@ -1,7 +1,8 @@
+import { MEDIA_SCHEME } from '../../common/wire.js';
 import { parseMediaRequest, type MediaKind, type MediaVariant } from '../media.js';
 
 /** Library files reach the desktop page through this scheme, never as file:// URLs. */
-export const MEDIA_SCHEME = 'atelier-media';
+export { MEDIA_SCHEME } from '../../common/wire.js';
 
 export interface MediaResolver {
   mediaPath(kind: MediaKind, id: string, variant: MediaVariant): Promise<string>;

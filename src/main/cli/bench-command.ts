@@ -5,6 +5,7 @@ import type { RgbImage } from '../../common/progress.js';
 import { OPTIMIZERS } from '../../common/settings.js';
 import { BACKEND_CHOICES, DEVICE_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
 import { loadExecutor } from '../services/render/index.js';
+import { benchInstant, median } from './instant-bench.js';
 import { integer, integerList, nameList } from './parse.js';
 import { registerQualityBench } from './quality-bench.js';
 
@@ -17,6 +18,7 @@ interface BenchOptions {
   backends?: string[];
   device: OnnxDeviceChoice;
   json?: boolean;
+  instant?: boolean;
 }
 
 export interface BenchResult {
@@ -52,7 +54,12 @@ export function registerBenchCommand(program: Command): void {
     .option('--backends <list>', 'several backends side by side, each in its own process (e.g. wasm,onnx)', nameList)
     .addOption(new Option('--device <name>', 'onnx execution provider').choices(DEVICE_CHOICES).default('auto'))
     .option('--json', 'print a JSON document instead of a table')
+    .option('--instant', 'time instant styles instead: one look at 1024 px and the nine-look grid at 256 px (median of --iterations runs)')
     .action(async (options: BenchOptions) => {
+      if (options.instant) {
+        await printInstantBench(options);
+        return;
+      }
       const runs = options.backends ? await benchEach(options.backends, options) : [await benchHere(options)];
       if (options.json) {
         const doc = runs.length === 1 ? runs[0] : { runs, speedup: speedups(runs) };
@@ -74,6 +81,22 @@ export function registerBenchCommand(program: Command): void {
         console.table(speedups(runs));
       }
     });
+}
+
+/** Instant styles run on tfjs whatever the backend: the backend only picks tfjs's kernels. */
+async function printInstantBench(options: BenchOptions): Promise<void> {
+  const backend = await initBackend({ backend: options.backend });
+  const result = await benchInstant(backend, options.iterations, pattern);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ threads: backend.threads ?? null, ...result }, null, 2)}\n`);
+    return;
+  }
+  console.log(`backend: ${backend.kind}${backend.threads ? ` (${backend.threads} threads)` : ''}, executor ${result.executor}`);
+  console.table([
+    { what: 'one look, 1024×768', ms: Math.round(result.fullSizeMs), 'CPU ms': Math.round(result.fullSizeCpuMs) },
+    { what: 'nine looks, 256×192 each', ms: Math.round(result.gridMs), 'CPU ms': Math.round(result.gridCpuMs) },
+  ]);
+  console.log(`peak RSS ${Math.round(result.peakRssBytes / 1e6)} MB`);
 }
 
 async function benchHere(options: BenchOptions): Promise<BackendRun> {
@@ -113,7 +136,7 @@ async function benchSize(backend: BackendInfo, size: number, options: BenchOptio
   const executor = await loadExecutor(backend);
   const stamps: number[] = [];
   const cpuStamps: number[] = [];
-  await stylize(executor, { content: pattern(size, 1), styles: [pattern(size, 2)] }, {
+  await stylize(executor, { content: pattern(size, size, 1), styles: [pattern(size, size, 2)] }, {
     size, scales: [size], iterations: options.warmup + options.iterations, optimizer: options.optimizer, progressEvery: 1,
   }, {
     previews: false,
@@ -131,22 +154,16 @@ async function benchSize(backend: BackendInfo, size: number, options: BenchOptio
   return { size, width: size, height: size, msPerIteration, cpuMsPerIteration: median(steps(cpuStamps)), gflops: flops / msPerIteration / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** A deterministic test picture: smooth gradients with some texture, so activations are realistic. */
-function pattern(size: number, seed: number): RgbImage {
-  const data = new Uint8Array(size * size * 3);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const i = (y * size + x) * 3;
+function pattern(width: number, height: number, seed: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
       data[i] = (128 + 100 * Math.sin((x * seed) / 17)) | 0;
       data[i + 1] = (128 + 100 * Math.cos((y + seed * x) / 23)) | 0;
       data[i + 2] = ((x ^ y) * seed) & 255;
     }
   }
-  return { width: size, height: size, data };
+  return { width, height, data };
 }

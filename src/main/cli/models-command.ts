@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import {
+  DEFAULT_NETWORKS,
   NETWORKS,
   installModels,
   verifyModels,
@@ -53,20 +54,20 @@ function progressPrinter(write: (line: string) => void): (event: InstallProgress
  */
 export function registerModelsCommand(program: Command): void {
   const models = program.command('models').description('install and check the network weights');
-  const onlyOption = () => new Option('--only <network>', 'just this network').choices(NETWORKS);
+  const onlyOption = () => new Option('--only <network>', 'just this network (vgg16 is installed only when asked for)').choices(NETWORKS);
 
   models
     .command('install')
     .description('install the weights from a local folder, or download them from their public sources')
-    .option('--from <dir>', 'a folder laid out like shared/models (vgg19/, fast-style/<name>/) instead of downloading')
-    .option('--to <dir>', 'the models folder to install into (default: $ATELIER_MODELS_DIR, else <app>/models)')
+    .option('--from <dir>', 'a folder laid out like shared/models (vgg19/, fast-style/<name>/, vgg16/<Keras .h5>) instead of downloading')
+    .option('--to <dir>', 'the models folder to install into (default: the models folder of this checkout)')
     .addOption(onlyOption())
     .action(async (options: InstallCommandOptions, command: Command) => {
       const { writeErr = (text: string) => process.stderr.write(text) } = command.configureOutput();
       await installModels({
         from: options.from,
         to: options.to,
-        networks: options.only ? [options.only] : NETWORKS,
+        networks: options.only ? [options.only] : DEFAULT_NETWORKS,
         onProgress: progressPrinter((line) => writeErr(`${line}\n`)),
       });
     });
@@ -74,11 +75,11 @@ export function registerModelsCommand(program: Command): void {
   models
     .command('verify')
     .description('check the installed weights against their checksums')
-    .option('--dir <dir>', 'the models folder to check (default: $ATELIER_MODELS_DIR, else <app>/models)')
+    .option('--dir <dir>', 'the models folder to check (default: the models folder of this checkout)')
     .addOption(onlyOption())
     .action(async (options: VerifyCommandOptions, command: Command) => {
       const { writeOut = (text: string) => process.stdout.write(text) } = command.configureOutput();
-      const verified = await verifyModels({ dir: options.dir, networks: options.only ? [options.only] : NETWORKS });
+      const verified = await verifyModels({ dir: options.dir, networks: options.only ? [options.only] : DEFAULT_NETWORKS });
       for (const { network, files, dir } of verified) writeOut(`${network}: ${files.length} files ok in ${dir}\n`);
     });
 }

@@ -1,11 +1,10 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { Option, type Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
+import { VGG_NETWORKS } from '../../common/networks.js';
 import { INITS, MODES, OPTIMIZERS, POOLINGS, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
 import { BACKEND_CHOICES, DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
-import { writeImage } from '../services/images/index.js';
+import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
+import { checkOutputs, saveImage, saveReport, type Saved } from './outputs.js';
 import { collect, formatDuration, formatLoss, integer, integerList, nameList, number, numberList } from './parse.js';
 import { RenderProgressBar } from './progress-bar.js';
 
@@ -19,6 +18,7 @@ interface RenderOptions {
   size?: number;
   scales?: number[];
   iterations?: number[];
+  network?: RenderSettingsInput['network'];
   optimizer?: RenderSettingsInput['optimizer'];
   learningRate?: number;
   historySize?: number;
@@ -37,6 +37,7 @@ interface RenderOptions {
   backend: BackendChoice;
   device: OnnxDeviceChoice;
   threads?: number;
+  modelsDir?: string;
 }
 
 export function registerRenderCommand(program: Command): void {
@@ -52,6 +53,7 @@ export function registerRenderCommand(program: Command): void {
     .option('--size <px>', 'long side of the result in pixels (default 512)', integer)
     .option('--scales <list>', 'coarse-to-fine sizes, e.g. 128,256,512 (the last equals --size); default chosen from --size', integerList)
     .option('--iterations <n>', 'iterations per stage: one number for all stages, or a list like 300,100,20', integerList)
+    .addOption(new Option('--network <name>', 'VGG network for the losses (default vgg19; vgg16 must be installed: atelier models install --only vgg16)').choices(VGG_NETWORKS))
     .addOption(new Option('--optimizer <name>', 'pixel optimizer (default lbfgs)').choices(OPTIMIZERS))
     .option('--learning-rate <lr>', 'Adam step size in pixel units (default 5)', number)
     .option('--history-size <m>', 'L-BFGS history length (default 10)', integer)
@@ -70,6 +72,7 @@ export function registerRenderCommand(program: Command): void {
     .addOption(new Option('--backend <name>', 'compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)').choices(BACKEND_CHOICES).default('auto'))
     .addOption(new Option('--device <name>', 'onnx execution provider (auto: a GPU provider that starts, else cpu)').choices(DEVICE_CHOICES).default('auto'))
     .option('--threads <n>', 'WebAssembly threads (default: all cores)', integer)
+    .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: RenderOptions) => {
       process.exitCode = await runRender(options);
     });
@@ -85,6 +88,7 @@ function toRequest(options: RenderOptions): RenderRequest {
     size: options.size,
     scales: options.scales,
     iterations: options.iterations?.length === 1 ? options.iterations[0] : options.iterations,
+    network: options.network,
     optimizer: options.optimizer,
     learningRate: options.learningRate,
     historySize: options.historySize,
@@ -109,12 +113,15 @@ function toRequest(options: RenderOptions): RenderRequest {
     settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as RenderSettingsInput,
     backend: options.backend,
     device: options.device,
+    ...(options.modelsDir && { models: modelsLocation({ dir: options.modelsDir }) }),
   };
 }
 
 async function runRender(options: RenderOptions): Promise<number> {
   if (options.threads) process.env.ATELIER_WASM_THREADS = String(options.threads);
   const request = toRequest(options);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const outputs = await checkOutputs(options.out, options.report, log);
   const controller = new AbortController();
   const onInterrupt = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -131,14 +138,22 @@ async function runRender(options: RenderOptions): Promise<number> {
     bar.stop();
     process.off('SIGINT', onInterrupt);
   }
-  await writeImage(options.out, result.image);
+  const image = await saveImage(outputs.image, result.image);
   const { final } = result.losses;
-  process.stderr.write(
-    `${result.cancelled ? 'cancelled; saved the best image so far' : 'done'}: ${options.out} (${result.image.width}×${result.image.height}) ` +
-      `in ${formatDuration(Date.now() - started)} on ${describeBackend(result)}; loss ${formatLoss(result.losses.initial.total)} → ${formatLoss(final.total)}\n`,
+  log(
+    `${result.cancelled ? 'cancelled; saved the best image so far' : 'done'}: ${image.path} (${result.image.width}×${result.image.height}) ` +
+      `in ${formatDuration(Date.now() - started)} on ${describeBackend(result)}; loss ${formatLoss(result.losses.initial.total)} → ${formatLoss(final.total)}`,
   );
-  if (options.report) await writeReport(options.report, options.out, request, result, Date.now() - started);
+  const report = outputs.report && await saveReport(outputs.report.path, reportOf(image.path, request, result, Date.now() - started));
+  const rescued = [rescueNote('image', image), report && rescueNote('report', report)].filter((note) => note !== undefined);
+  for (const note of rescued) log(note);
+  if (rescued.length > 0) return 1;
   return result.cancelled ? 130 : 0;
+}
+
+/** A line for a file that went to the fallback folder instead of where it was asked for. */
+function rescueNote(what: string, saved: Saved): string | undefined {
+  return 'failure' in saved ? `atelier: ${saved.failure}; the ${what} was saved instead to ${saved.path}` : undefined;
 }
 
 function describeBackend(result: RenderResult): string {
@@ -147,8 +162,8 @@ function describeBackend(result: RenderResult): string {
   return threads && threads > 1 ? `${name} (${threads} threads)` : name;
 }
 
-async function writeReport(file: string, out: string, request: RenderRequest, result: RenderResult, totalMs: number): Promise<void> {
-  const report = {
+function reportOf(out: string, request: RenderRequest, result: RenderResult, totalMs: number): unknown {
+  return {
     content: request.content ?? null,
     styles: request.styles,
     initImage: request.initImage ?? null,
@@ -158,11 +173,9 @@ async function writeReport(file: string, out: string, request: RenderRequest, re
       device: result.backendInfo.device ?? null, deviceSkipped: result.backendInfo.deviceSkipped ?? [],
     },
     cancelled: result.cancelled,
-    output: { file: path.resolve(out), width: result.image.width, height: result.image.height },
+    output: { file: out, width: result.image.width, height: result.image.height },
     stages: result.stages.map((stage) => ({ ...stage, msPerIteration: stage.iterations ? stage.ms / stage.iterations : null })),
     timings: { totalMs },
     losses: result.losses,
   };
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
 }

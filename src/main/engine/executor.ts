@@ -38,8 +38,4 @@ export interface Executor {
   /** Which runtime, for reports: 'tfjs' or 'onnx'. */
   readonly kind: 'tfjs' | 'onnx';
   prepare(setup: StageSetup): Promise<PreparedStage>;
-  /** Bytes one iteration of a width×height stage needs on this executor (for the memory check). */
-  iterationBytes(width: number, height: number): number;
-  /** Bytes this executor can use at most. */
-  memoryLimit(): number;
 }

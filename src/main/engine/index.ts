@@ -2,13 +2,15 @@ export { initBackend, activeBackend, BACKEND_CHOICES } from './backend/index.js'
 export type { BackendChoice, BackendInfo, BackendKind, OnnxDeviceChoice } from './backend/index.js';
 export { DEVICE_CHOICES } from './backend/index.js';
 export { Vgg19, forwardFlops, expectedKernelShape, BGR_MEAN } from './vgg19.js';
-export type { ConvWeights, Vgg19Weights } from './vgg19.js';
+export type { ConvWeights, Vgg19Weights, VggWeights } from './vgg19.js';
 export { stylize } from './stylize.js';
 export { tfjsExecutor } from './tfjs-executor.js';
 export type { Executor, PreparedStage, StageSetup, StageEvaluation, NetworkImage } from './executor.js';
 export type { StylizeInputs, StylizeHooks } from './stylize.js';
-export { planRender, estimateIterationBytes } from './plan.js';
+export { planRender } from './plan.js';
+export { estimateIterationBytes, maxRenderPixels, memoryLimitBytes } from './memory.js';
 export type { RenderPlan, StagePlan } from './plan.js';
 export { onnxExecutor } from './onnx/onnx-executor.js';
 export { loadOnnxRuntime } from './onnx/runtime.js';
 export { styleContentDistances, type Distances } from './distances.js';
+export * from './fast-style/index.js';

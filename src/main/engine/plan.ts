@@ -1,7 +1,7 @@
-import os from 'node:os';
 import { AtelierError } from '../../common/errors.js';
-import { renderSettingsSchema, type RenderSettings, type RenderSettingsInput, type VggLayer } from '../../common/settings.js';
+import { defaultSchedule, renderSettingsSchema, type RenderSettings, type RenderSettingsInput, type VggLayer } from '../../common/settings.js';
 import { fitLongSide } from './image-tensor.js';
+import { estimateIterationBytes, memoryLimitBytes } from './memory.js';
 
 export interface StagePlan {
   size: number;
@@ -24,19 +24,6 @@ export interface RenderPlan {
   styleBlend: number[];
 }
 
-/**
- * Default stages. The low-resolution stage lays out the style's large structures cheaply; the full-size
- * stage is where the strokes and the balance with the photo are settled, and too few iterations there
- * left the style half-painted (bench:quality at 200/60/15: style and content distances both higher).
- * On onnx (2 idle cores) an iteration costs about 0.08 s, 0.3 s and 1.3 s at 128², 256² and 512², so a
- * 512 px render takes about 80 s of iterations; on wasm about 6–7 minutes.
- */
-function defaultStages(size: number): { sizes: number[]; iterations: number[] } {
-  if (size <= 160) return { sizes: [size], iterations: [200] };
-  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [150, 100] };
-  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [150, 100, 30] };
-}
-
 export function planRender(
   input: RenderSettingsInput,
   sources: { content?: { width: number; height: number }; styles: { width: number; height: number }[]; initImage?: unknown },
@@ -54,7 +41,7 @@ export function planRender(
   if (init === 'style' && sources.styles.length === 0) throw new AtelierError('BAD_INPUT', 'starting from the style image needs a style image');
   if (init === 'image' && !sources.initImage) throw new AtelierError('BAD_INPUT', 'starting from an image needs that image');
 
-  const auto = defaultStages(settings.size);
+  const auto = defaultSchedule(settings.size);
   const sizes = settings.scales ?? auto.sizes;
   if (sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!)) throw new AtelierError('BAD_SETTINGS', `scales must increase (got ${sizes.join(', ')})`);
   if (sizes.at(-1) !== settings.size) throw new AtelierError('BAD_SETTINGS', `the last scale (${sizes.at(-1)}) must equal the size (${settings.size})`);
@@ -91,24 +78,10 @@ function normalize(weights: number[], count: number, name: string, what: string)
   return weights.map((w) => w / sum);
 }
 
-/**
- * Bytes one optimization iteration needs at width×height: VGG19's activations up to conv5_1 come to
- * about 320 floats per pixel; forward values kept for the backward pass, gradients and temporaries
- * multiply that by about 7 (3.8 GB measured at 640×640 on wasm).
- */
-export function estimateIterationBytes(width: number, height: number): number {
-  return 320 * 4 * 7 * width * height + 200e6;
-}
-
-/** WebAssembly memory is 32-bit: the heap stops at 4 GiB whatever the machine has. */
-const WASM_HEAP_BYTES = 4 * 1024 ** 3;
-
-export function tfjsMemoryLimit(backend: string): number {
-  return backend === 'wasm' ? Math.min(WASM_HEAP_BYTES * 0.95, os.totalmem()) : os.totalmem();
-}
-
-/** Refuses a stage that would not fit, before any work starts. */
-export function checkMemory(stage: StagePlan, needed: number, limit: number, backend: string): void {
+/** Refuses a stage that would not fit on `backend`, before any work starts. */
+export function checkMemory(stage: StagePlan, backend: string): void {
+  const needed = estimateIterationBytes(stage.width, stage.height, backend);
+  const limit = memoryLimitBytes(backend);
   if (needed <= limit) return;
   const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
   const hint = backend === 'wasm'

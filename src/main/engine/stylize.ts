@@ -39,8 +39,9 @@ interface Pixels {
  */
 export async function stylize(executor: Executor, inputs: StylizeInputs, settings: RenderSettingsInput, hooks: StylizeHooks = {}): Promise<RenderOutcome & { plan: RenderPlan }> {
   const plan = planRender(settings, { content: inputs.content, styles: inputs.styles, initImage: inputs.initImage });
-  const backend = activeBackend()?.kind ?? tf.getBackend();
-  for (const stage of plan.stages) checkMemory(stage, executor.iterationBytes(stage.width, stage.height), executor.memoryLimit(), backend);
+  // The memory rule is the executor's runtime: onnx's own, else the tfjs backend's.
+  const backend = executor.kind === 'onnx' ? 'onnx' : (activeBackend()?.kind ?? tf.getBackend());
+  for (const stage of plan.stages) checkMemory(stage, backend);
 
   const sources = tf.tidy(() => ({
     content: inputs.content && imageToTensor(inputs.content),

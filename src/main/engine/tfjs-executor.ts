@@ -1,6 +1,5 @@
 import type { Executor, NetworkImage, PreparedStage } from './executor.js';
 import { computeTargets, disposeTargets, evaluate } from './objective.js';
-import { estimateIterationBytes, tfjsMemoryLimit } from './plan.js';
 import * as tf from './tf.js';
 import type { Vgg19 } from './vgg19.js';
 
@@ -8,8 +7,6 @@ import type { Vgg19 } from './vgg19.js';
 export function tfjsExecutor(vgg: Vgg19): Executor {
   return {
     kind: 'tfjs',
-    iterationBytes: estimateIterationBytes,
-    memoryLimit: () => tfjsMemoryLimit(tf.getBackend()),
     async prepare({ plan, stage, content, styles }): Promise<PreparedStage> {
       const toTensor = (image: NetworkImage) => tf.tensor4d(image.data, [1, image.height, image.width, 3]);
       const sources = { content: content && toTensor(content), styles: styles.map(toTensor) };

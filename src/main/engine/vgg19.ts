@@ -1,3 +1,4 @@
+import { NETWORK_LAYERS, poolAfter, type VggNetwork } from '../../common/networks.js';
 import { VGG19_LAYERS, type VggLayer } from '../../common/settings.js';
 import { ConvRelu } from './conv-relu.js';
 import { avgPool2x2 } from './pooling.js';
@@ -10,46 +11,56 @@ export interface ConvWeights {
   bias: Float32Array;
 }
 export type Vgg19Weights = Record<VggLayer, ConvWeights>;
+/** Every layer of the chosen network's table (VGG16 has no conv3_4, conv4_4, conv5_4). */
+export type VggWeights = Partial<Vgg19Weights>;
 
 /** Caffe/Keras preprocessing of the ImageNet VGG weights: BGR order, 0…255, minus the channel means. */
 export const BGR_MEAN = [103.939, 116.779, 123.68] as const;
 
 export type Pooling = 'max' | 'avg';
 
-/** Layers after which VGG halves the resolution. */
-const POOL_AFTER = new Set<VggLayer>(['conv1_2', 'conv2_2', 'conv3_4', 'conv4_4']);
-
-/** Whether the network halves the resolution after this layer: with the kernel shapes, the layer table every executor builds from. */
-export function poolsAfter(layer: VggLayer): boolean {
-  return POOL_AFTER.has(layer);
-}
+/** Layers after which VGG19 halves the resolution. */
+const POOL_AFTER = poolAfter('vgg19');
 
 /**
- * The convolutional part of VGG19 (Simonyan & Zisserman 2014) as Gatys et al. use it. Takes images
- * already in network space (see `toNetworkSpace`) and returns the requested layers' activations,
- * running the network only as deep as the deepest of them.
+ * The convolutional part of VGG19 or VGG16 (Simonyan & Zisserman 2014) as Gatys et al. use it, built
+ * from the network's layer table. Takes images already in network space (see `toNetworkSpace`) and
+ * returns the requested layers' activations, running the network only as deep as the deepest of them.
  */
 export class Vgg19 {
-  private constructor(private readonly convs: Map<VggLayer, ConvRelu>) {}
+  private readonly layers: readonly VggLayer[];
+  private readonly poolAfter: Set<VggLayer>;
 
-  static fromWeights(weights: Vgg19Weights): Vgg19 {
+  private constructor(
+    private readonly convs: Map<VggLayer, ConvRelu>,
+    readonly network: VggNetwork,
+  ) {
+    this.layers = NETWORK_LAYERS[network];
+    this.poolAfter = poolAfter(network);
+  }
+
+  static fromWeights(weights: VggWeights, network: VggNetwork = 'vgg19'): Vgg19 {
     const convs = new Map<VggLayer, ConvRelu>();
-    for (const layer of VGG19_LAYERS) {
-      const { kernel, kernelShape, bias } = weights[layer];
+    for (const layer of NETWORK_LAYERS[network]) {
+      const layerWeights = weights[layer];
+      if (!layerWeights) throw new Error(`no weights for ${network} layer ${layer}`);
+      const { kernel, kernelShape, bias } = layerWeights;
       convs.set(layer, new ConvRelu(tf.tensor4d(kernel, kernelShape), tf.tensor1d(bias)));
     }
-    return new Vgg19(convs);
+    return new Vgg19(convs, network);
   }
 
   features(image: tf.Tensor4D, layers: readonly VggLayer[], pooling: Pooling): Map<VggLayer, tf.Tensor4D> {
     const wanted = new Set(layers);
-    const deepest = Math.max(...layers.map((layer) => VGG19_LAYERS.indexOf(layer)));
+    const missing = layers.find((layer) => !this.layers.includes(layer));
+    if (missing) throw new Error(`${this.network} has no layer ${missing}`);
+    const deepest = Math.max(...layers.map((layer) => this.layers.indexOf(layer)));
     const out = new Map<VggLayer, tf.Tensor4D>();
     let x = image;
-    for (const layer of VGG19_LAYERS.slice(0, deepest + 1)) {
+    for (const layer of this.layers.slice(0, deepest + 1)) {
       x = this.convs.get(layer)!.apply(x);
       if (wanted.has(layer)) out.set(layer, x);
-      if (POOL_AFTER.has(layer) && layer !== VGG19_LAYERS[deepest]) {
+      if (this.poolAfter.has(layer) && layer !== this.layers[deepest]) {
         x = pooling === 'max' ? tf.maxPool(x, 2, 2, 'valid') : avgPool2x2(x);
       }
     }

@@ -1,2 +1,2 @@
-export { startWebServer, DEFAULT_MAX_BODY_BYTES, type WebServer, type WebServerOptions, type WebStudio } from './server.js';
+export { startWebServer, type WebServer, type WebServerOptions, type WebStudio } from './server.js';
 export { CONTENT_SECURITY_POLICY } from './responses.js';

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { checkoutResources } from '../services/resources/index.js';
 import { createStudio } from '../studio.js';
 import { startWebServer } from './server.js';
 
@@ -34,8 +35,7 @@ function parseOptions(argv: string[]): { port: number; dataDir: string; samplesD
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
   const dataDir = resolve(values.data ?? process.env.ATELIER_DATA_DIR ?? join(homedir(), '.local', 'share', 'atelier-web'));
-  const defaultSamples = resolve(REPO_ROOT, '..', 'shared', 'images');
-  const samplesDir = values.samples ? resolve(values.samples) : existsSync(defaultSamples) ? defaultSamples : undefined;
+  const samplesDir = values.samples ? resolve(values.samples) : checkoutResources().samplesDir;
   return { port, dataDir, samplesDir };
 }
 
@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     console.error(`atelier: ${rendererDir} has no built page; run \`npm run build:web\` first (the API still answers).`);
   }
   await mkdir(dataDir, { recursive: true });
-  const studio = await createStudio({ dataDir, samplesDir, mode: 'web' });
+  const resources = { ...checkoutResources(), ...(samplesDir && { samplesDir }) };
+  const studio = await createStudio({ dataDir, resources, mode: 'web' });
   const server = await startWebServer({ studio, rendererDir, port });
   console.log(`Atelier web mode: ${server.loginUrl}`);
   console.error(`atelier: data in ${dataDir}${samplesDir ? `, samples from ${samplesDir}` : ''}; Ctrl-C stops the server.`);

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { methodSchema, type WireResult } from '../../common/contract/index.js';
+import type { ErrorCode } from '../../common/errors.js';
+import { WEB_ROUTES } from '../../common/wire.js';
 import type { Dispatch } from '../services/dispatch/index.js';
 import { resolveInside } from '../services/library/index.js';
 import { parseMediaRequest, type MediaKind, type MediaVariant } from '../media.js';
@@ -26,7 +28,7 @@ export interface WebServerOptions {
   port?: number;
   /** The secret the first request must show; a fresh random one by default. */
   token?: string;
-  /** The largest API request body; uploads travel as base64 JSON. */
+  /** Caps every call's request body below its contract limit (`maxBodyBytes` of each method); for tests. */
   maxBodyBytes?: number;
   /** Interval of the comments that keep an idle event stream open. */
   keepAliveMs?: number;
@@ -42,9 +44,8 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 210 * 1024 * 1024;
-const API_ROUTE = /^\/api\/([A-Za-z]+)\/([A-Za-z]+)$/;
-const MEDIA_ROUTE = /^\/media\/([^/]+)\/([^/]+)\/([^/]+)$/;
+const API_ROUTE = new RegExp(`^${WEB_ROUTES.api}/([A-Za-z]+)/([A-Za-z]+)$`);
+const MEDIA_ROUTE = new RegExp(`^${WEB_ROUTES.media}/([^/]+)/([^/]+)/([^/]+)$`);
 
 /** HTTP status for a call's result; the body is the WireResult either way, so clients read only that. */
 function statusOf(result: WireResult<unknown>): number {
@@ -57,7 +58,11 @@ function statusOf(result: WireResult<unknown>): number {
   }
 }
 
-const wireError = (code: string, message: string): WireResult<never> => ({ ok: false, error: { code, message } });
+const wireError = (code: ErrorCode, message: string): WireResult<never> => ({ ok: false, error: { code, message } });
+
+function megabytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / 1024 / 1024)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
 
 /**
  * Web mode: the renderer and the contract over HTTP on 127.0.0.1 only. The first visit brings the
@@ -68,20 +73,22 @@ const wireError = (code: string, message: string): WireResult<never> => ({ ok: f
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { studio, rendererDir } = options;
   const token = options.token ?? newToken();
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const streams = new Set<() => void>();
   let gate = createGate(token, 0);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, service: string, name: string): Promise<void> {
     const channel = `${service}:${name}`;
-    if (!methodSchema(channel)) return sendJson(res, 404, wireError('NOT_FOUND', `unknown call "${channel}"`));
+    const schema = methodSchema(channel);
+    if (!schema) return sendJson(res, 404, wireError('NOT_FOUND', `unknown call "${channel}"`));
     if (req.method !== 'POST') return sendJson(res, 405, wireError('BAD_REQUEST', 'calls are POST requests'));
     if (!gate.originAllowed(req)) return sendJson(res, 403, wireError('FORBIDDEN', 'cross-origin call refused'));
     // Requiring JSON keeps other sites' plain form posts out (they cannot send this type without CORS).
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
       return sendJson(res, 415, wireError('BAD_REQUEST', 'send the payload as application/json'));
     }
+    // Each call's own limit, from the contract: a 200 MB upload is allowed to importImage, not to queue:list.
+    const maxBody = Math.min(schema.maxBodyBytes, options.maxBodyBytes ?? Infinity);
     let payload: unknown;
     try {
       const body = await readBody(req, maxBody);
@@ -89,7 +96,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         res.setHeader('Connection', 'close');
-        return sendJson(res, 413, wireError('TOO_LARGE', `requests are limited to ${Math.floor(maxBody / 1024 / 1024)} MB`));
+        return sendJson(res, 413, wireError('TOO_LARGE', `${channel} requests are limited to ${megabytes(maxBody)}`));
       }
       return sendJson(res, 400, wireError('BAD_REQUEST', 'the request body is not valid JSON'));
     }
@@ -147,15 +154,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.end();
       return;
     }
-    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    const isApi = url.pathname === WEB_ROUTES.api || url.pathname.startsWith(`${WEB_ROUTES.api}/`);
     if (!gate.authenticated(req)) {
       return isApi
         ? sendJson(res, 401, wireError('UNAUTHORIZED', 'open the address `npm run serve` printed, with its token'))
         : sendText(res, 401, 'Unauthorized: open the address `npm run serve` printed, with its ?token=…');
     }
 
-    if (url.pathname === '/api/events') {
+    if (url.pathname === WEB_ROUTES.events) {
       if (req.method !== 'GET') return sendJson(res, 405, wireError('BAD_REQUEST', 'events are a GET stream'));
+      // The stream carries every job and library change: another site's page must not read it either.
+      if (!gate.originAllowed(req)) return sendJson(res, 403, wireError('FORBIDDEN', 'cross-origin event stream refused'));
       const close = openEventStream(req, res, studio.onEvent.bind(studio), keepAliveMs);
       streams.add(close);
       res.on('close', () => streams.delete(close));
@@ -168,7 +177,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
     const media = MEDIA_ROUTE.exec(url.pathname);
     if (media) return handleMedia(req, res, media.slice(1));
-    if (url.pathname.startsWith('/media/')) return sendText(res, 404, 'Not found');
+    if (url.pathname.startsWith(`${WEB_ROUTES.media}/`)) return sendText(res, 404, 'Not found');
     return handleStatic(req, res, url.pathname);
   }
 

@@ -1,10 +1,7 @@
-/** What a media URL can point at: an imported image or a finished render, in one of its variants. */
-export type MediaKind = 'image' | 'render';
-export type MediaVariant = 'original' | 'thumbnail' | 'full';
-export type TransportMode = 'desktop' | 'web';
+import { MEDIA_SCHEME, mediaPathFor, WEB_ROUTES, type MediaKind, type MediaVariant } from '../../common/wire.js';
 
-/** The privileged scheme main registers for the desktop window (src/main/app/protocol.ts). */
-export const DESKTOP_MEDIA_SCHEME = 'atelier-media';
+export type { MediaKind, MediaVariant } from '../../common/wire.js';
+export type TransportMode = 'desktop' | 'web';
 
 /**
  * The URL an <img> uses for a library file: `atelier-media://kind/id/variant` in the desktop app,
@@ -12,6 +9,6 @@ export const DESKTOP_MEDIA_SCHEME = 'atelier-media';
  * digits, dashes) and are encoded anyway so nothing odd can change the path.
  */
 export function mediaUrlFor(mode: TransportMode, kind: MediaKind, id: string, variant: MediaVariant): string {
-  const path = `${kind}/${encodeURIComponent(id)}/${variant}`;
-  return mode === 'desktop' ? `${DESKTOP_MEDIA_SCHEME}://${path}` : `/media/${path}`;
+  const path = mediaPathFor(kind, id, variant);
+  return mode === 'desktop' ? `${MEDIA_SCHEME}://${path}` : `${WEB_ROUTES.media}/${path}`;
 }

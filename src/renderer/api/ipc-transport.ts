@@ -1,15 +1,8 @@
-import type { Invoke, Subscribe, WireResult } from '../../common/contract/index.js';
+import type { Invoke, Subscribe } from '../../common/contract/index.js';
+import type { DesktopBridge } from '../../common/wire.js';
 import { createEventHub } from './event-hub.js';
 
-/**
- * What the preload exposes as `window.atelier` (src/preload/bridge.ts builds it): one call function
- * limited to the contract's channels, and one way to listen to pushed events. Never ipcRenderer itself.
- */
-export interface DesktopBridge {
-  invoke(channel: string, payload: unknown): Promise<WireResult<unknown>>;
-  /** Registers a listener for every event main pushes; returns the function that removes it. */
-  on(listener: (name: string, payload: unknown) => void): () => void;
-}
+export type { DesktopBridge } from '../../common/wire.js';
 
 export interface Transport {
   invoke: Invoke;

@@ -1,4 +1,6 @@
 import type { Invoke, WireResult } from '../../common/contract/index.js';
+import type { ErrorCode } from '../../common/errors.js';
+import { apiRoute, WEB_ROUTES } from '../../common/wire.js';
 import { createEventHub } from './event-hub.js';
 import type { Transport } from './ipc-transport.js';
 
@@ -23,7 +25,7 @@ export interface WebTransportOptions {
   headers?: Record<string, string>;
 }
 
-function failure(code: string, message: string): WireResult<unknown> {
+function failure(code: ErrorCode, message: string): WireResult<unknown> {
   return { ok: false, error: { code, message } };
 }
 
@@ -46,7 +48,7 @@ export function createWebTransport(options: WebTransportOptions = {}): Transport
     const [service, method] = channel.split(':');
     let response: Awaited<ReturnType<Fetch>>;
     try {
-      response = await doFetch(`${base}/api/${encodeURIComponent(service ?? '')}/${encodeURIComponent(method ?? '')}`, {
+      response = await doFetch(`${base}${apiRoute(service ?? '', method ?? '')}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...options.headers },
         body: JSON.stringify(payload ?? {}),
@@ -66,7 +68,7 @@ export function createWebTransport(options: WebTransportOptions = {}): Transport
   };
 
   const subscribe = createEventHub((deliver) => {
-    const stream = openStream(`${base}/api/events`);
+    const stream = openStream(`${base}${WEB_ROUTES.events}`);
     stream.onmessage = (message) => {
       let event: { name?: unknown; payload?: unknown };
       try {

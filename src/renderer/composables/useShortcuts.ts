@@ -28,19 +28,13 @@ export function useShortcuts(): void {
     else ui.toast('info', 'Nothing to export yet', 'Render the pair first; its result can then be exported.');
   }
 
-  async function cancelRunning(): Promise<void> {
-    const job = editor.activeJob;
-    if (!job) return;
-    const yes = await ui.confirm({ title: 'Cancel this render?', message: 'The best image so far is kept as a render.', confirmLabel: 'Cancel render', danger: true });
-    if (yes) await queue.cancel(job.id);
-  }
 
   function onKeydown(event: KeyboardEvent): void {
     if (event.defaultPrevented) return;
     const mod = event.ctrlKey || event.metaKey;
     const key = event.key.toLowerCase();
     if (event.key === 'Escape') {
-      if (!ui.closeTopmost() && !isTyping(event.target)) void cancelRunning();
+      if (!ui.closeTopmost() && !isTyping(event.target) && editor.activeJob) void queue.confirmCancel(editor.activeJob);
       return;
     }
     if (ui.confirmation) return;

@@ -2,11 +2,13 @@ import { computed, ref, watch } from 'vue';
 import { defineStore } from 'pinia';
 import type { Pair } from '../../common/contract/domain.js';
 import type { RenderSettingsInput } from '../../common/settings.js';
+import { MAX_STYLES } from '../../common/wire.js';
 import { baseName } from './file-data.js';
 import { useLibraryStore, type SavePairInput } from './library.js';
 import { usePresetsStore } from './presets.js';
-import { isActive, useQueueStore } from './queue.js';
-import { fromForm, sameSettings, toForm, type SettingsForm } from './settings-form.js';
+import { useQueueStore } from './queue.js';
+import { useAppStore } from './app.js';
+import { applyLook, fromForm, largestSize, sameSettings, toForm, withSizeLimit, type SettingsForm, type SizeLimit } from './settings-form.js';
 import { useUiStore } from './ui.js';
 
 export interface StyleDraft {
@@ -16,7 +18,7 @@ export interface StyleDraft {
 
 const SAVE_DELAY_MS = 400;
 export const UNTITLED = 'Untitled pair';
-export const MAX_STYLES = 8;
+export { MAX_STYLES };
 
 /**
  * The selected pair as it is being edited: content, styles with blend weights, the settings form and
@@ -27,6 +29,7 @@ export const useEditorStore = defineStore('editor', () => {
   const presets = usePresetsStore();
   const queue = useQueueStore();
   const ui = useUiStore();
+  const app = useAppStore();
 
   const pairId = ref<string | null>(null);
   const name = ref('');
@@ -34,12 +37,23 @@ export const useEditorStore = defineStore('editor', () => {
   const styles = ref<StyleDraft[]>([]);
   const form = ref<SettingsForm>(toForm({}));
   const presetId = ref<string | null>(null);
+  /** An instant pair's network and strength: not a panel field, kept through every edit and save. */
+  const instant = ref<RenderSettingsInput['instant']>();
   /** The payload last saved (or loaded), to tell whether there is anything to save. */
   const savedSnapshot = ref('');
   const saving = ref(false);
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const validation = computed(() => fromForm(form.value));
+  /** The picture whose shape the render takes: the content photo, or the first style for a texture. */
+  const shape = computed(() => {
+    const id = form.value.mode === 'texture' ? styles.value[0]?.imageId : contentId.value;
+    return (id && library.imageById.get(id)) || null;
+  });
+  const sizeLimit = computed<SizeLimit | null>(() => {
+    const limit = app.info?.renderLimit;
+    return limit && shape.value ? { backend: limit.backend, size: largestSize(limit.maxPixels, shape.value) } : null;
+  });
+  const validation = computed(() => withSizeLimit(fromForm(form.value), sizeLimit.value));
   const payload = computed<SavePairInput | null>(() => {
     if (!pairId.value || !validation.value.valid) return null;
     return {
@@ -47,7 +61,7 @@ export const useEditorStore = defineStore('editor', () => {
       name: name.value.trim() || UNTITLED,
       contentId: contentId.value,
       styles: styles.value.map((s) => ({ imageId: s.imageId, weight: s.weight })),
-      settings: validation.value.settings,
+      settings: instant.value ? { ...validation.value.settings, instant: instant.value } : validation.value.settings,
       presetId: presetId.value,
     };
   });
@@ -56,18 +70,23 @@ export const useEditorStore = defineStore('editor', () => {
   const preset = computed(() => (presetId.value ? presets.byId.get(presetId.value) ?? null : null));
   /** The settings no longer match the preset they started from. */
   const presetModified = computed(() => !!preset.value && !sameSettings(preset.value.settings, validation.value.settings));
+  /** The pair's render in progress: the running one before any queued after it. */
   const activeJob = computed(() => {
-    const job = pairId.value ? queue.latestByPair.get(pairId.value) : undefined;
-    return job && isActive(job) ? job : null;
+    const jobs = queue.activeJobs.filter((job) => job.pairId === pairId.value);
+    return jobs.find((job) => job.state === 'running') ?? jobs[0] ?? null;
   });
   /** This pair's renders, newest first, and the one the result viewer shows. */
   const renders = computed(() => (pairId.value ? library.rendersByPair.get(pairId.value) ?? [] : []));
-  const currentRender = computed(() => renders.value.find((r) => r.id === ui.selectedRenderId) ?? renders.value[0] ?? null);
+  /** Unless one is chosen, the newest finished render: one cancelled early does not push it aside. */
+  const currentRender = computed(
+    () => renders.value.find((r) => r.id === ui.selectedRenderId) ?? renders.value.find((r) => !r.cancelled) ?? renders.value[0] ?? null,
+  );
   /** Why Render cannot start yet, in words; null when it can. */
   const missing = computed<string | null>(() => {
     if (!pairId.value) return 'Create a pair first';
+    if (activeJob.value) return 'Rendering this pair now';
     if (form.value.mode !== 'texture' && !contentId.value) return 'Choose a content photo';
-    if (form.value.mode !== 'content' && styles.value.length === 0) return 'Add a style image';
+    if (form.value.mode !== 'content' && !instant.value && styles.value.length === 0) return 'Add a style image';
     if (!validation.value.valid) return 'Fix the highlighted settings';
     return null;
   });
@@ -85,6 +104,8 @@ export const useEditorStore = defineStore('editor', () => {
     contentId.value = pair?.contentId ?? null;
     styles.value = (pair?.styles ?? []).map((s) => ({ ...s }));
     form.value = toForm(pair?.settings);
+    // A copy: the panel's strength slider edits it, and the library's pair must change only when saved.
+    instant.value = pair?.settings.instant && { ...pair.settings.instant };
     presetId.value = pair?.presetId ?? null;
     savedSnapshot.value = snapshot.value;
   }
@@ -157,24 +178,35 @@ export const useEditorStore = defineStore('editor', () => {
     renameAfter(() => styles.value.splice(index, 1));
   }
 
-  function setStyleWeight(index: number, weight: number): void {
+  /**
+   * Gives one style this share (0…1) of the blend; the others keep their proportions among themselves.
+   * Weights are rescaled to sum to 1, which the engine normalizes to anyway.
+   */
+  function setStyleShare(index: number, share: number): void {
     const style = styles.value[index];
-    if (style && Number.isFinite(weight) && weight > 0) style.weight = weight;
+    if (!style || !Number.isFinite(share) || styles.value.length < 2) return;
+    const own = Math.min(0.99, Math.max(0.01, share));
+    const others = styles.value.reduce((sum, s, i) => (i === index ? sum : sum + s.weight), 0);
+    for (const [i, s] of styles.value.entries()) {
+      s.weight = i === index ? own : others > 0 ? (s.weight / others) * (1 - own) : (1 - own) / (styles.value.length - 1);
+    }
   }
 
   function applyPreset(id: string | null): void {
     const chosen = id ? presets.byId.get(id) : undefined;
     presetId.value = chosen?.id ?? null;
-    if (chosen) form.value = toForm(chosen.settings);
+    if (chosen) form.value = applyLook(form.value, chosen.settings);
   }
 
   function applySettings(settings: RenderSettingsInput): void {
     form.value = toForm(settings);
+    instant.value = settings.instant && { ...settings.instant };
     presetId.value = null;
   }
 
   function resetSettings(): void {
-    applySettings({});
+    // The panel's fields go back to the defaults; an instant pair stays instant.
+    applySettings(instant.value ? { instant: instant.value } : {});
   }
 
   async function createPair(): Promise<Pair | null> {
@@ -203,8 +235,8 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   return {
-    pairId, name, contentId, styles, form, presetId, savedSnapshot, saving,
-    validation, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
-    load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleWeight, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
+    pairId, name, contentId, styles, form, instant, presetId, savedSnapshot, saving,
+    validation, sizeLimit, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
+    load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleShare, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
   };
 });

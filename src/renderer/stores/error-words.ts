@@ -1,3 +1,5 @@
+import { isErrorCode, type ErrorCode } from '../../common/errors.js';
+
 /**
  * The one place where error codes become words. An AtelierError crosses the boundary as
  * `{ code, message }`; its message is already written for people, so the UI shows it as it is and
@@ -12,8 +14,8 @@ export interface ErrorView {
   message: string;
 }
 
-/** One title per code a service or transport sends (grouped by who sends it); any other code reads as INTERNAL. */
-const TITLES: Record<string, string> = {
+/** One title per code (src/common/errors.ts): the compiler asks for a title when a code is added there. */
+const TITLES: Record<ErrorCode, string> = {
   // Shared by the services.
   BAD_INPUT: 'That input was not accepted',
   NOT_FOUND: 'Not found',
@@ -27,6 +29,8 @@ const TITLES: Record<string, string> = {
   IMAGE_UNREADABLE: 'Not an image Atelier can read',
   IMAGE_TOO_LARGE: 'Image too large',
   IMAGE_WRITE_FAILED: 'Could not save the image',
+  OUTPUT_NOT_WRITABLE: 'Cannot save there',
+  FALLBACK_FAILED: 'Could not keep the file anywhere',
   // Presets.
   BAD_PRESET: 'Not a preset Atelier can use',
   NAME_TAKEN: 'That name is taken',
@@ -38,21 +42,26 @@ const TITLES: Record<string, string> = {
   // Queue.
   RENDER_CRASHED: 'The render stopped unexpectedly',
   QUEUE_CLOSED: 'The render queue has stopped',
+  BACKEND_UNAVAILABLE: 'That backend is not available',
+  TOO_LARGE: 'Too large',
+  RENDER_NOT_STORED: 'Finished, but not stored',
   // Models.
   MODELS_MISSING: 'Model weights are not installed',
   MODELS_CORRUPT: 'Model weights are damaged',
   MODELS_DOWNLOAD_FAILED: 'Model download failed',
+  MODELS_READ_ONLY: 'No models folder can be written',
   // Web mode's server and the renderer's web transport.
   BAD_REQUEST: 'That request was not accepted',
-  TOO_LARGE: 'Too large',
+  DESKTOP_ONLY: 'Only in the desktop app',
   FORBIDDEN: 'Refused by Atelier',
   UNAUTHORIZED: 'This page is not signed in to Atelier',
   NETWORK: 'Lost the connection to Atelier',
   INTERNAL: 'Something went wrong',
 };
 
+/** The title for a code; any string that is not one of ours reads as INTERNAL. */
 export function errorTitle(code: string): string {
-  return TITLES[code] ?? TITLES.INTERNAL!;
+  return TITLES[isErrorCode(code) ? code : 'INTERNAL'];
 }
 
 /** Anything thrown (an AtelierError from the api, a DOMException from a FileReader, …) as words. */

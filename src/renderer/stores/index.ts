@@ -6,3 +6,4 @@ export { usePresetsStore } from './presets.js';
 export { isActive, jobFraction, useQueueStore } from './queue.js';
 export { useUiStore, type AppCommand, type Confirmation, type Dialog, type Toast, type ToastKind } from './ui.js';
 export { useExportsStore, type ExportResult } from './exports.js';
+export { useInstantStore, type InstantLook } from './instant.js';

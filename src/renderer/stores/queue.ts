@@ -1,4 +1,4 @@
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import { defineStore } from 'pinia';
 import type { Job } from '../../common/contract/domain.js';
 import { api, subscribe } from '../api/index.js';
@@ -92,14 +92,59 @@ export const useQueueStore = defineStore('queue', () => {
     }
   }
 
+  /**
+   * Asks before cancelling (Esc and the queue's ×): a running render keeps its best image so far. When
+   * the job ends by itself while the question is open, the question goes away: there is nothing left to cancel.
+   */
+  async function confirmCancel(job: Job): Promise<void> {
+    const running = job.state === 'running';
+    const answer = ui.confirm({
+      title: running ? 'Cancel this render?' : 'Remove this render from the queue?',
+      message: running ? 'The best image so far is kept as a render.' : 'It has not started; nothing is lost.',
+      confirmLabel: running ? 'Cancel render' : 'Remove',
+      danger: true,
+    });
+    const question = ui.confirmation;
+    const stop = watch(
+      () => jobs.value.find((j) => j.id === job.id)?.state,
+      (state) => {
+        if ((!state || !ACTIVE.has(state)) && ui.confirmation === question) ui.answerConfirmation(false);
+      },
+    );
+    try {
+      if (await answer) await cancel(job.id);
+    } finally {
+      stop();
+    }
+  }
+
   async function clearFinished(): Promise<void> {
     try {
       await api.queue.clearFinished({});
-      jobs.value = jobs.value.filter(isActive);
+      jobs.value = jobs.value.filter((job) => isActive(job) || job.unsaved);
     } catch (error) {
       ui.showError(error);
     }
   }
 
-  return { jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, clearFinished };
+  /** A render the library could not store, as a PNG file to save elsewhere; null after an error is shown. */
+  async function unsavedFile(id: string): Promise<{ fileName: string; dataBase64: string } | null> {
+    try {
+      return await api.queue.unsavedImage({ id });
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
+  /** Tries the library again (after space was freed); the job's event brings the result. */
+  async function retryStore(id: string): Promise<void> {
+    try {
+      apply(await api.queue.retryStore({ id }));
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
+  return { jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, confirmCancel, clearFinished, unsavedFile, retryStore };
 });

@@ -33,6 +33,7 @@ export interface SettingsForm {
   tvWeight: NumberText;
   tvKind: RenderSettings['tvKind'];
   pooling: RenderSettings['pooling'];
+  network: RenderSettings['network'];
   keepColors: boolean;
   progressEvery: NumberText;
 }
@@ -79,6 +80,7 @@ export function toForm(input: RenderSettingsInput | undefined): SettingsForm {
     tvWeight: formatNumber(s.tvWeight),
     tvKind: s.tvKind,
     pooling: s.pooling,
+    network: s.network,
     keepColors: s.keepColors,
     progressEvery: formatNumber(s.progressEvery),
   };
@@ -127,6 +129,8 @@ export function fromForm(form: SettingsForm): FormResult {
   if (scales) settings.scales = scales;
   if (iterations) settings.iterations = iterations.length === 1 ? iterations[0]! : iterations;
   if (form.init !== '') settings.init = form.init;
+  // Left out at the default, like `init`, so a pair keeps following the app's default network.
+  if (form.network !== DEFAULT_SETTINGS.network) settings.network = form.network;
   const layerWeights = parseList(form.styleLayerWeights);
   if (layerWeights) settings.styleLayerWeights = layerWeights;
 
@@ -135,7 +139,8 @@ export function fromForm(form: SettingsForm): FormResult {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as SettingsField | undefined;
-      if (field && !errors[field]) errors[field] = fieldMessage(field, issue.message);
+      // A custom issue (a layer the chosen network lacks) has its own words; the others get the field's hint.
+      if (field && !errors[field]) errors[field] = issue.code === 'custom' ? issue.message : fieldMessage(field, issue.message);
     }
   }
   checkSchedule(settings, errors);
@@ -185,12 +190,47 @@ export function completeSettings(input: RenderSettingsInput | undefined): Render
   return parsed.success ? parsed.data : null;
 }
 
-/** Whether two settings objects render the same picture (blend weights belong to the pair, not here). */
+/** Whether two settings objects give the same look (blend weights, size and schedule belong to the pair, not here). */
 export function sameSettings(a: RenderSettingsInput | undefined, b: RenderSettingsInput | undefined): boolean {
   const left = completeSettings(a);
   const right = completeSettings(b);
   if (!left || !right) return false;
-  const { progressEvery: _a, ...leftRest } = left;
-  const { progressEvery: _b, ...rightRest } = right;
-  return JSON.stringify(leftRest) === JSON.stringify(rightRest);
+  // The size and schedule are the pair's (see applyLook): a preset with another size is still the same look.
+  const look = (s: RenderSettings) => JSON.stringify({ ...s, size: 0, scales: undefined, iterations: undefined, progressEvery: 0 });
+  return look(left) === look(right);
+}
+
+/** The largest size the backend can render, for a picture of this shape. */
+export interface SizeLimit {
+  backend: string;
+  /** Long side in pixels, rounded down to a multiple of 16. */
+  size: number;
+}
+
+/**
+ * The largest long side whose full-size stage fits in `maxPixels` (width × height) for a picture of
+ * this shape: the engine's memory rule, said as the number the Size field takes.
+ */
+export function largestSize(maxPixels: number, shape: { width: number; height: number }): number {
+  const long = Math.max(shape.width, shape.height);
+  const short = Math.max(1, Math.min(shape.width, shape.height));
+  return Math.floor(Math.sqrt((maxPixels * long) / short) / 16) * 16;
+}
+
+/** The form's result, refused at the Size field when the backend cannot hold a render that large. */
+export function withSizeLimit(result: FormResult, limit: SizeLimit | null): FormResult {
+  const size = result.settings.size;
+  if (!limit || result.errors.size || typeof size !== 'number' || size <= limit.size) return result;
+  const errors = { ...result.errors, size: `Too large for the ${limit.backend} backend’s memory: ${limit.size} px at most for this picture.` };
+  return { ...result, errors, valid: false };
+}
+
+/** Fields that belong to the pair, not to a look: a preset never changes them. */
+const PAIR_FIELDS = ['size', 'scales', 'iterations', 'progressEvery'] as const satisfies readonly SettingsField[];
+
+/** The form with a preset's look applied: the preset's settings, but the pair's size and schedule. */
+export function applyLook(current: SettingsForm, look: RenderSettingsInput): SettingsForm {
+  const next = toForm(look);
+  for (const field of PAIR_FIELDS) (next as unknown as Record<string, unknown>)[field] = current[field];
+  return next;
 }

@@ -25,9 +25,14 @@ export interface Confirmation {
   confirmLabel: string;
   /** Styles the confirming button as destructive. */
   danger: boolean;
+  /** A third answer beside confirming and keeping things as they are (such as "Keep both"). */
+  alternative?: string;
 }
 
-const TOAST_MS: Record<ToastKind, number> = { success: 4000, info: 4000, error: 8000 };
+export type ConfirmationAnswer = 'confirm' | 'alternative' | 'cancel';
+
+// Errors stay long enough to read a sentence, not so long that they outlive the problem.
+const TOAST_MS: Record<ToastKind, number> = { success: 3500, info: 4000, error: 6000 };
 
 /** What the studio is showing: the selected pair and render, the open dialog, messages to the person. */
 export const useUiStore = defineStore('ui', () => {
@@ -42,10 +47,12 @@ export const useUiStore = defineStore('ui', () => {
   /** Bumped to ask the library strip to open the native file picker (Ctrl+O, the menu, empty states). */
   const importRequests = ref(0);
   let nextToastId = 1;
-  let settleConfirmation: ((answer: boolean) => void) | null = null;
+  let settleConfirmation: ((answer: ConfirmationAnswer) => void) | null = null;
 
   function toast(kind: ToastKind, title: string, message = '', timeoutMs = TOAST_MS[kind]): number {
     const id = nextToastId++;
+    // The same message again replaces the one showing instead of stacking a copy under it.
+    toasts.value = toasts.value.filter((t) => t.kind !== kind || t.title !== title || t.message !== message);
     toasts.value.push({ id, kind, title, message });
     if (toasts.value.length > 4) toasts.value.shift();
     if (timeoutMs > 0) setTimeout(() => dismissToast(id), timeoutMs);
@@ -84,20 +91,25 @@ export const useUiStore = defineStore('ui', () => {
     dialog.value = null;
   }
 
-  /** Asks a yes/no question in a modal; resolves false when dismissed. */
-  function confirm(question: Partial<Confirmation> & Pick<Confirmation, 'title' | 'message'>): Promise<boolean> {
-    settleConfirmation?.(false);
+  /** Asks a question in a modal; resolves 'cancel' when dismissed. */
+  function ask(question: Partial<Confirmation> & Pick<Confirmation, 'title' | 'message'>): Promise<ConfirmationAnswer> {
+    settleConfirmation?.('cancel');
     confirmation.value = { confirmLabel: 'Delete', danger: true, ...question };
     return new Promise((resolve) => {
       settleConfirmation = resolve;
     });
   }
 
-  function answerConfirmation(answer: boolean): void {
+  /** Asks a yes/no question in a modal; resolves false when dismissed. */
+  async function confirm(question: Partial<Confirmation> & Pick<Confirmation, 'title' | 'message'>): Promise<boolean> {
+    return (await ask(question)) === 'confirm';
+  }
+
+  function answerConfirmation(answer: boolean | 'alternative'): void {
     confirmation.value = null;
     const settle = settleConfirmation;
     settleConfirmation = null;
-    settle?.(answer);
+    settle?.(answer === 'alternative' ? answer : answer ? 'confirm' : 'cancel');
   }
 
   /** Runs `handler` for each desktop menu command; returns the function that stops listening. */
@@ -124,6 +136,6 @@ export const useUiStore = defineStore('ui', () => {
 
   return {
     toasts, selectedPairId, selectedRenderId, dialog, confirmation, sidebarOpen, importRequests,
-    toast, requestImport, dismissToast, showError, selectPair, selectRender, openDialog, closeDialog, confirm, answerConfirmation, closeTopmost, listenCommands,
+    toast, requestImport, dismissToast, showError, selectPair, selectRender, openDialog, closeDialog, ask, confirm, answerConfirmation, closeTopmost, listenCommands,
   };
 });

@@ -90,23 +90,28 @@ async function start(kind: BackendKind, options: BackendOptions): Promise<Omit<B
       await setBackendOrThrow('tensorflow');
       return { kind, tfName: 'tensorflow' };
     }
-    case 'wasm': {
-      const threads = options.wasmThreads ?? (Number(process.env.ATELIER_WASM_THREADS) || Math.min(8, os.availableParallelism()));
-      if (threads > 1) registerThreadedWasm(threads);
-      await setBackendOrThrow('wasm');
-      const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-      return { kind, tfName: 'wasm', threads: getThreadsCount() };
-    }
+    case 'wasm':
+      return { kind, tfName: 'wasm', threads: await startWasm(options) };
     case 'onnx': {
       const { device, skipped } = await pickOnnxDevice(options.device ?? 'auto');
-      // tfjs still scales and converts the images around the optimization: small work, plain JS.
-      await setBackendOrThrow('cpu');
-      return { kind, tfName: 'cpu', device, deviceSkipped: skipped, threads: os.availableParallelism() };
+      // tfjs still scales and converts the images around the optimization, and paints instant styles
+      // (which have no onnx path): on WebAssembly, as where onnx is missing, not on plain JS.
+      await startWasm(options);
+      return { kind, tfName: 'wasm', device, deviceSkipped: skipped, threads: os.availableParallelism() };
     }
     case 'cpu':
       await setBackendOrThrow('cpu');
       return { kind, tfName: 'cpu', threads: 1 };
   }
+}
+
+/** Starts tfjs's WebAssembly backend; returns its thread count. */
+async function startWasm(options: BackendOptions): Promise<number> {
+  const threads = options.wasmThreads ?? (Number(process.env.ATELIER_WASM_THREADS) || Math.min(8, os.availableParallelism()));
+  if (threads > 1) registerThreadedWasm(threads);
+  await setBackendOrThrow('wasm');
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  return getThreadsCount();
 }
 
 async function setBackendOrThrow(name: string): Promise<void> {

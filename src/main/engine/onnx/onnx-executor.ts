@@ -1,27 +1,19 @@
-import os from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Executor, NetworkImage, PreparedStage } from '../executor.js';
-import type { Vgg19Weights } from '../vgg19.js';
+import type { VggWeights } from '../vgg19.js';
 import type { OnnxRuntime } from './runtime.js';
 import { objectiveGraph, targetsGraph } from './vgg-graph.js';
 
 export interface OnnxExecutorOptions {
   /** The loaded onnxruntime-node module. */
   ort: OnnxRuntime;
-  weights: Vgg19Weights;
+  /** Weights for every layer of the network the render's settings name. */
+  weights: VggWeights;
   /** Execution provider name as ORT spells it: 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'. */
   executionProvider: string;
   /** Threads for the CPU kernels (default: the machine's cores). */
   threads?: number;
 }
-
-/**
- * Peak resident memory measured with `atelier bench --backend onnx` (2 iterations): 1.27 GB at 512²,
- * 2.81 GB at 1024², so about 1,960 bytes per pixel over a fixed 0.76 GB (Node, tfjs, the weights twice).
- * L-BFGS's full history (10 pairs of s and y) adds 240 bytes per pixel.
- */
-const BYTES_PER_PIXEL = 2_300;
-const FIXED_BYTES = 800e6;
 
 /**
  * The objective on ONNX Runtime: per stage, a forward-only graph computes the targets once, then one
@@ -41,10 +33,8 @@ export function onnxExecutor({ ort, weights, executionProvider, threads }: OnnxE
 
   return {
     kind: 'onnx',
-    iterationBytes: (width, height) => BYTES_PER_PIXEL * width * height + FIXED_BYTES,
-    memoryLimit: () => os.totalmem(),
     async prepare({ plan, stage, content, styles }): Promise<PreparedStage> {
-      const network = { weights, pooling: plan.settings.pooling };
+      const network = { network: plan.settings.network, weights, pooling: plan.settings.pooling };
       const targetsModel = targetsGraph(network, plan, content, styles);
       const targets: Record<string, Tensor> = {};
       if (targetsModel.shapes.content.size + targetsModel.shapes.grams.size > 0) {

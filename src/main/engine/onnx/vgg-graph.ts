@@ -1,7 +1,8 @@
 import { AtelierError } from '../../../common/errors.js';
-import { VGG19_LAYERS, type VggLayer } from '../../../common/settings.js';
+import { NETWORK_LAYERS, poolAfter, type VggNetwork } from '../../../common/networks.js';
+import type { VggLayer } from '../../../common/settings.js';
 import type { RenderPlan } from '../plan.js';
-import { poolsAfter, type Pooling, type Vgg19Weights } from '../vgg19.js';
+import type { ConvWeights, Pooling, VggWeights } from '../vgg19.js';
 import { GraphBuilder } from './graph-builder.js';
 
 /*
@@ -35,7 +36,10 @@ interface LayerTrace {
 
 /** Layers and weights shared by the graphs of one render. */
 export interface NetworkSpec {
-  weights: Vgg19Weights;
+  /** Which layer table to build from (the same one the tfjs Vgg19 uses). */
+  network: VggNetwork;
+  /** Weights for every layer of that table. */
+  weights: VggWeights;
   pooling: Pooling;
 }
 
@@ -50,23 +54,42 @@ export function lossLayers(plan: RenderPlan, hasContent: boolean): { content: Vg
 class VggGraph {
   readonly g = new GraphBuilder();
   private readonly forwardKernels = new Map<VggLayer, { kernel: string; bias: string }>();
+  private readonly layers: readonly VggLayer[];
+  private readonly poolAfter: Set<VggLayer>;
 
-  constructor(private readonly network: NetworkSpec) {}
+  constructor(private readonly network: NetworkSpec) {
+    this.layers = NETWORK_LAYERS[network.network];
+    this.poolAfter = poolAfter(network.network);
+  }
+
+  /** The deepest of `layers` in this network's order; a layer the network lacks is refused. */
+  deepestOf(layers: VggLayer[]): VggLayer | undefined {
+    const missing = layers.find((layer) => !this.layers.includes(layer));
+    if (missing) throw new Error(`${this.network.network} has no layer ${missing}`);
+    if (layers.length === 0) return undefined;
+    return this.layers[Math.max(...layers.map((l) => this.layers.indexOf(l)))];
+  }
+
+  weights(layer: VggLayer): ConvWeights {
+    const weights = this.network.weights[layer];
+    if (!weights) throw new Error(`no weights for ${this.network.network} layer ${layer}`);
+    return weights;
+  }
 
   /** Runs an NCHW image through the network up to `deepest`, keeping what the backward pass needs. */
   forward(image: FeatureMap, deepest: VggLayer): LayerTrace[] {
     const traces: LayerTrace[] = [];
     let x = image;
     let pooledFrom: LayerTrace['pooledFrom'];
-    for (const layer of VGG19_LAYERS.slice(0, VGG19_LAYERS.indexOf(deepest) + 1)) {
+    for (const layer of this.layers.slice(0, this.layers.indexOf(deepest) + 1)) {
       const { kernel, bias } = this.kernels(layer);
-      const channels = this.network.weights[layer].kernelShape[3];
+      const channels = this.weights(layer).kernelShape[3];
       const conv = this.g.op('Conv', [x.name, kernel, bias], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
       const output = { name: this.g.op('Relu', [conv]), channels, height: x.height, width: x.width };
       traces.push({ layer, output, input: x, ...(pooledFrom && { pooledFrom }) });
       pooledFrom = undefined;
       x = output;
-      if (poolsAfter(layer) && layer !== deepest) {
+      if (this.poolAfter.has(layer) && layer !== deepest) {
         const pooledSize = { channels, height: Math.floor(x.height / 2), width: Math.floor(x.width / 2) };
         if (pooledSize.height === 0 || pooledSize.width === 0) {
           throw new AtelierError('BAD_SETTINGS', `a ${image.width}×${image.height} stage is too small to reach ${deepest}: the image shrinks to nothing after ${layer}'s pooling; use larger scales or shallower layers`);
@@ -150,7 +173,7 @@ class VggGraph {
   private kernels(layer: VggLayer): { kernel: string; bias: string } {
     let names = this.forwardKernels.get(layer);
     if (!names) {
-      const { kernel, kernelShape: [kh, kw, cin, cout], bias } = this.network.weights[layer];
+      const { kernel, kernelShape: [kh, kw, cin, cout], bias } = this.weights(layer);
       // HWIO → OIHW.
       const oihw = new Float32Array(kernel.length);
       for (let h = 0; h < kh; h++) for (let w = 0; w < kw; w++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
@@ -164,18 +187,13 @@ class VggGraph {
 
   /** The kernel of the convolution's input gradient: turned 180°, channels swapped, times `scale`. */
   private backwardKernel(layer: VggLayer, scale: number): string {
-    const { kernel, kernelShape: [kh, kw, cin, cout] } = this.network.weights[layer];
+    const { kernel, kernelShape: [kh, kw, cin, cout] } = this.weights(layer);
     const flipped = new Float32Array(kernel.length);
     for (let h = 0; h < kh; h++) for (let w = 0; w < kw; w++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
       flipped[((i * cout + o) * kh + h) * kw + w] = scale * kernel[(((kh - 1 - h) * kw + (kw - 1 - w)) * cin + i) * cout + o]!;
     }
     return this.g.constant(flipped, [cin, cout, kh, kw], `${layer}_wT`);
   }
-}
-
-function deepestOf(layers: VggLayer[]): VggLayer | undefined {
-  if (layers.length === 0) return undefined;
-  return VGG19_LAYERS[Math.max(...layers.map((l) => VGG19_LAYERS.indexOf(l)))];
 }
 
 export interface ImageSize {
@@ -200,7 +218,7 @@ export function targetsGraph(network: NetworkSpec, plan: RenderPlan, content: Im
   const shapes: TargetShapes = { content: new Map(), grams: new Map() };
   if (content && layers.content.length > 0) {
     const image = v.nhwcToNchw(v.g.input('content', [1, content.height, content.width, 3]), content.height, content.width);
-    const traces = v.forward(image, deepestOf(layers.content)!);
+    const traces = v.forward(image, v.deepestOf(layers.content)!);
     for (const layer of layers.content) {
       const map = traces.find((t) => t.layer === layer)!.output;
       const shape = [1, map.channels, map.height, map.width];
@@ -212,7 +230,7 @@ export function targetsGraph(network: NetworkSpec, plan: RenderPlan, content: Im
     const blended = new Map<VggLayer, string>();
     styles.forEach((style, s) => {
       const image = v.nhwcToNchw(v.g.input(`style${s}`, [1, style.height, style.width, 3]), style.height, style.width);
-      const traces = v.forward(image, deepestOf(layers.style.map((l) => l.layer))!);
+      const traces = v.forward(image, v.deepestOf(layers.style.map((l) => l.layer))!);
       for (const { layer } of layers.style) {
         const weighted = v.g.op('Mul', [v.gram(traces.find((t) => t.layer === layer)!.output).gram, v.g.scalar(plan.styleBlend[s]!)]);
         const sum = blended.get(layer);
@@ -220,7 +238,7 @@ export function targetsGraph(network: NetworkSpec, plan: RenderPlan, content: Im
       }
     });
     for (const [layer, name] of blended) {
-      const channels = network.weights[layer].kernelShape[3];
+      const channels = v.weights(layer).kernelShape[3];
       v.g.output(name, `gram_${layer}`, [channels, channels]);
       shapes.grams.set(layer, [channels, channels]);
     }
@@ -240,7 +258,7 @@ export function objectiveGraph(network: NetworkSpec, plan: RenderPlan, size: Ima
   const input = g.input('image', [1, height, width, 3]);
   const contentLayers = [...targets.content.keys()];
   const styleLayers = plan.styleLayers.filter(({ layer }) => targets.grams.has(layer));
-  const deepest = deepestOf([...contentLayers, ...styleLayers.map((s) => s.layer)]);
+  const deepest = v.deepestOf([...contentLayers, ...styleLayers.map((s) => s.layer)]);
   const terms: string[] = [];
   const layerGrads = new Map<VggLayer, string[]>();
   const addGrad = (layer: VggLayer, grad: string) => layerGrads.set(layer, [...(layerGrads.get(layer) ?? []), grad]);

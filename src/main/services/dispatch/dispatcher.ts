@@ -13,13 +13,14 @@ export function createDispatcher(handlers: Handlers): Dispatch {
   return async (channel, payload) => {
     const schema = methodSchema(channel);
     if (!schema) return { ok: false, error: { code: 'BAD_REQUEST', message: `unknown call "${channel}"` } };
-    const parsed = schema.input.safeParse(payload ?? {});
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
-      return { ok: false, error: { code: 'BAD_REQUEST', message: `invalid ${channel} request: ${detail}` } };
-    }
     const [service, name] = channel.split(':') as [string, string];
+    // Everything, validation included, inside the try: whatever goes wrong is answered as data.
     try {
+      const parsed = schema.input.safeParse(payload ?? {});
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+        return { ok: false, error: { code: 'BAD_REQUEST', message: `invalid ${channel} request: ${detail}` } };
+      }
       return { ok: true, value: await table[service]![name]!(parsed.data) };
     } catch (error) {
       return { ok: false, error: errorData(error) };

@@ -1,9 +1,8 @@
 import { basename } from 'node:path';
-import sharp from 'sharp';
 import type { EXPORT_FORMATS, Handlers, ImageAsset, Pair, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError } from '../../../common/errors.js';
 import type { RgbImage } from '../../../common/progress.js';
-import { encodeImage, ImageError, READABLE_FORMAT_NAMES, readImage, resizeImage } from '../images/index.js';
+import { encodeImage, ImageError, loadSharp, readableFormatNames, readImage, resizeImage } from '../images/index.js';
 import { safeFileName } from './file-name.js';
 import { renderJsonFromXmp, renderMetadataSchema, renderXmp } from './render-xmp.js';
 import { writeNewFile } from './write-new-file.js';
@@ -31,14 +30,21 @@ const EXTENSIONS: Record<ExportFormat, string> = { png: '.png', jpeg: '.jpg', we
 
 export function createExporter({ exportDir, library }: ExporterOptions): ExportService {
   return {
-    async render({ renderId, format, quality, size, name }) {
+    async render({ renderId, format, quality, size, name, download }) {
       const record = await library.getRender(renderId);
       const pair = await library.getPair(record.pairId);
       const { image } = await readImage(await library.renderFile(record.id, 'full'));
       const sized = size === 'original' ? await toOriginalSize(image, pair, library) : image;
-      const bytes = await encodeImage(sized, { format, quality, xmp: renderXmp({ settings: record.settings, pairName: pair.name }) });
+      const imageName = async (id: string) => (await Promise.resolve(library.getImage(id)).catch(() => null))?.name ?? 'a deleted image';
+      const xmp = renderXmp({
+        settings: record.settings,
+        pairName: pair.name,
+        content: record.contentId ? await imageName(record.contentId) : null,
+        styles: await Promise.all((record.styles ?? []).map(async (s) => ({ name: await imageName(s.imageId), weight: s.weight }))),
+      });
+      const bytes = await encodeImage(sized, { format, quality, xmp });
       const file = await writeNewFile(exportDir, safeFileName(name, 'atelier-export'), EXTENSIONS[format], bytes);
-      return { ...file, bytes: bytes.length };
+      return { ...file, bytes: bytes.length, ...(download && { dataBase64: bytes.toString('base64') }) };
     },
 
     async readSettings({ name, dataBase64 }) {
@@ -46,9 +52,10 @@ export function createExporter({ exportDir, library }: ExporterOptions): ExportS
       const bytes = Buffer.from(dataBase64, 'base64');
       if (bytes.length === 0) throw new ImageError('IMAGE_EMPTY', `${label} is empty (0 bytes)`, name);
       // Only the header is needed; the images service's readImage would decode every pixel.
-      const metadata = await sharp(bytes).metadata().catch((cause: unknown) => {
+      const sharp = await loadSharp();
+      const metadata = await sharp(bytes).metadata().catch(async (cause: unknown) => {
         // The images service's wording for a file that is not an image (a test holds them equal).
-        throw new ImageError('IMAGE_UNREADABLE', `${label} is not an image Atelier can read (${READABLE_FORMAT_NAMES})`, name, { cause });
+        throw new ImageError('IMAGE_UNREADABLE', `${label} is not an image Atelier can read (${await readableFormatNames()})`, name, { cause });
       });
       const json = metadata.xmp && renderJsonFromXmp(metadata.xmp.toString('utf8'));
       if (!json) throw new AtelierError('NO_SETTINGS', `${label} was not exported by Atelier (it carries no render settings)`);
@@ -57,7 +64,7 @@ export function createExporter({ exportDir, library }: ExporterOptions): ExportS
         const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'metadata'}: ${i.message}`).join('; ');
         throw new AtelierError('BAD_SETTINGS', `${label} carries Atelier settings this version cannot use (${detail})`);
       }
-      return parsed.data;
+      return { settings: parsed.data.settings, pairName: parsed.data.pairName };
     },
   };
 }

@@ -7,10 +7,13 @@ import { settingsInputSchema } from '../../../common/contract/index.js';
  */
 const NAMESPACE = 'urn:atelier:xmp:1#';
 
-/** What an exported image carries: the settings it was rendered with and the pair's name. */
+/** What an exported image carries: the settings it was rendered with, the pair's name and its pictures. */
 export const renderMetadataSchema = z.object({
   settings: settingsInputSchema,
   pairName: z.string().nullable().default(null),
+  /** File names as imported; the styles with their blend weights (normalized by the engine). */
+  content: z.string().nullable().default(null),
+  styles: z.array(z.object({ name: z.string(), weight: z.number() })).default([]),
 });
 export type RenderMetadata = z.input<typeof renderMetadataSchema>;
 

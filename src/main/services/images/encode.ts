@@ -15,7 +15,8 @@ export const PREVIEW_LONG_SIDE = 256;
 
 /** Encodes an RGB image as a file's bytes; no metadata but the given XMP is written. */
 export async function encodeImage(image: RgbImage, { format, quality, xmp }: EncodeOptions): Promise<Buffer> {
-  const pipeline = xmp === undefined ? rgbPipeline(image) : rgbPipeline(image).withXmp(xmp);
+  const rgb = await rgbPipeline(image);
+  const pipeline = xmp === undefined ? rgb : rgb.withXmp(xmp);
   switch (format) {
     case 'png':
       return pipeline.png().toBuffer();
@@ -34,7 +35,7 @@ export async function encodeImage(image: RgbImage, { format, quality, xmp }: Enc
 
 /** A JPEG thumbnail no larger than PREVIEW_LONG_SIDE on its long side, for live progress. */
 export async function encodePreview(image: RgbImage): Promise<Buffer> {
-  return rgbPipeline(image)
+  return (await rgbPipeline(image))
     .resize({ width: PREVIEW_LONG_SIDE, height: PREVIEW_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 80 })
     .toBuffer();

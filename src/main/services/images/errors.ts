@@ -21,10 +21,14 @@ export class ImageError extends AtelierError {
     message: string,
     /** The file the failure is about, as the caller gave it. */
     readonly path: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(code, message, options);
+    this.reason = options?.reason;
   }
+
+  /** For a failed write: why, without the file's name ("the disk is full"), for messages about something else. */
+  readonly reason: string | undefined;
 }
 
 /** The file's name in quotes; messages show the name, not the full path, which `path` keeps. */
@@ -56,21 +60,25 @@ export function openFailed(path: string, cause: unknown): ImageError {
 /** Maps a failure to write an output file to the error a person can act on. */
 export function writeFailed(path: string, cause: unknown): ImageError {
   const prefix = `Could not save ${quotedName(path)}`;
-  const folder = `"${dirname(path)}"`;
+  const reason = writeFailureReason(dirname(path), cause);
+  return new ImageError('IMAGE_WRITE_FAILED', reason ? `${prefix}: ${reason}` : `${prefix} in "${dirname(path)}"`, path, { cause, reason });
+}
+
+function writeFailureReason(dir: string, cause: unknown): string | undefined {
   switch (errnoCode(cause)) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return new ImageError('IMAGE_WRITE_FAILED', `${prefix}: the folder ${folder} does not exist`, path, { cause });
+      return `the folder "${dir}" does not exist`;
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new ImageError('IMAGE_WRITE_FAILED', `${prefix}: the folder ${folder} is not writable`, path, { cause });
+      return `the folder "${dir}" is not writable`;
     case 'ENOSPC':
     case 'EDQUOT':
-      return new ImageError('IMAGE_WRITE_FAILED', `${prefix}: the disk is full`, path, { cause });
+      return 'the disk is full';
     case 'EISDIR':
-      return new ImageError('IMAGE_WRITE_FAILED', `${prefix}: a folder with that name is in the way`, path, { cause });
+      return 'a folder with that name is in the way';
     default:
-      return new ImageError('IMAGE_WRITE_FAILED', `${prefix} in ${folder}`, path, { cause });
+      return undefined;
   }
 }

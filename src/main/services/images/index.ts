@@ -1,6 +1,7 @@
 export { encodeImage, encodePreview, PREVIEW_LONG_SIDE, type EncodeOptions } from './encode.js';
-export { ImageError, type ImageErrorCode } from './errors.js';
-export { READABLE_FORMAT_NAMES, type ImageFormat, type WritableFormat } from './formats.js';
+export { ImageError, writeFailed, type ImageErrorCode } from './errors.js';
+export { canWrite, formatFromExtension, readableFormatNames, type ImageFormat, type WritableFormat } from './formats.js';
+export { loadSharp } from './sharp.js';
 export {
   DEFAULT_MAX_INPUT_PIXELS,
   DEFAULT_MAX_INPUT_SIDE,

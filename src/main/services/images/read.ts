@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import type { RgbImage } from '../../../common/progress.js';
 import { ImageError, openFailed, quotedName } from './errors.js';
-import { READABLE_FORMAT_NAMES, readableFormat, type ImageFormat } from './formats.js';
+import { readableFormat, readableFormatNames, type ImageFormat } from './formats.js';
+import { loadSharp } from './sharp.js';
 import { assertSide, toRgbImage } from './rgb.js';
 
 export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
@@ -44,8 +45,8 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
   if (bytes.length === 0) throw new ImageError('IMAGE_EMPTY', `${name} is empty (0 bytes)`, path);
 
   const metadata = await readHeader(bytes, path);
-  const format = readableFormat(metadata);
-  if (format === undefined) throw notAnImage(path);
+  const format = await readableFormat(metadata);
+  if (format === undefined) throw await notAnImage(path);
 
   const { width, height } = metadata.autoOrient;
   if (width * height > maxPixels || Math.max(width, height) > maxSide) {
@@ -59,6 +60,7 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
 
   // 'truncated' rather than sharp's default 'warning': cameras often write JPEGs with harmless
   // warnings (extraneous bytes), but a cut-off file must fail rather than come back half grey.
+  const sharp = await loadSharp();
   let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels })
     .autoOrient()
     .flatten({ background: '#ffffff' });
@@ -87,17 +89,18 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
 
 /** Reads only the header; the pixel limit is off here because we apply our own limits to its answer. */
 async function readHeader(bytes: Buffer, path: string): Promise<Metadata> {
+  const sharp = await loadSharp();
   try {
     return await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (cause) {
-    throw notAnImage(path, cause);
+    throw await notAnImage(path, cause);
   }
 }
 
-function notAnImage(path: string, cause?: unknown): ImageError {
+async function notAnImage(path: string, cause?: unknown): Promise<ImageError> {
   return new ImageError(
     'IMAGE_UNREADABLE',
-    `${quotedName(path)} is not an image Atelier can read (${READABLE_FORMAT_NAMES})`,
+    `${quotedName(path)} is not an image Atelier can read (${await readableFormatNames()})`,
     path,
     cause === undefined ? undefined : { cause },
   );

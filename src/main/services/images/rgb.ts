@@ -1,5 +1,6 @@
-import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import type { OutputInfo, Sharp } from 'sharp';
 import type { RgbImage } from '../../../common/progress.js';
+import { loadSharp } from './sharp.js';
 
 /** A size to resize to: the long side (aspect ratio kept), or an exact width and height. */
 export type ResizeTarget = { longSide: number } | { width: number; height: number };
@@ -12,13 +13,14 @@ export function assertSide(value: number, name: string): void {
 }
 
 /** Opens an RgbImage as a sharp pipeline, checking that its buffer matches its size. */
-export function rgbPipeline(image: RgbImage): Sharp {
+export async function rgbPipeline(image: RgbImage): Promise<Sharp> {
   const { width, height, data } = image;
   assertSide(width, 'width');
   assertSide(height, 'height');
   if (data.length !== width * height * 3) {
     throw new RangeError(`RGB image of ${width}×${height} needs ${width * height * 3} bytes, got ${data.length}`);
   }
+  const sharp = await loadSharp();
   return sharp(data, { raw: { width, height, channels: 3 } });
 }
 
@@ -50,7 +52,7 @@ export async function resizeImage(image: RgbImage, target: ResizeTarget): Promis
     assertSide(target.height, 'height');
     size = { width: target.width, height: target.height };
   }
-  const { data, info } = await rgbPipeline(image)
+  const { data, info } = await (await rgbPipeline(image))
     .resize({ ...size, fit: 'fill', kernel: 'lanczos3' })
     .raw()
     .toBuffer({ resolveWithObject: true });

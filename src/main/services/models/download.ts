@@ -27,11 +27,13 @@ export async function downloadFile(
   dest: string,
   expected: { algorithm: HashAlgorithm; value: string },
   onProgress?: (progress: DownloadProgress) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { ...(signal && { signal }) });
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     throw new ModelsDownloadError(url, reasonOf(error), { cause: error });
   }
   if (!response.ok || !response.body) throw new ModelsDownloadError(url, `HTTP ${response.status}`);
@@ -48,8 +50,9 @@ export async function downloadFile(
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), meter, createWriteStream(dest));
+    await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), meter, createWriteStream(dest), { ...(signal && { signal }) });
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     throw new ModelsDownloadError(url, reasonOf(error), { cause: error });
   }
 

@@ -7,6 +7,11 @@ export const INSTALL_HINT =
   'Install them with `npm run models:install` (in a checkout, from ../shared/models), ' +
   'or `npx atelier models install --from <dir>` with a folder laid out like shared/models (vgg19/, fast-style/<name>/).';
 
+/** VGG16 is not in shared/models: it comes from the Keras file, downloaded or already on disk. */
+export const VGG16_INSTALL_HINT =
+  'Install it with `npx atelier models install --only vgg16` (downloads the Keras weights file, 59 MB, and converts it), ' +
+  'or `npx atelier models install --only vgg16 --from <dir>` with the file at <dir>/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5.';
+
 export const REINSTALL_HINT =
   'Reinstall with `npx atelier models install --from <dir>` (or `npm run models:install` in a checkout).';
 

@@ -1,29 +1,22 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { checkoutResources } from '../resources/index.js';
+
+/** The two folders the models service works on; the composition root knows them (see services/resources). */
+export interface ModelsLocation {
+  /** The network manifests that list every file with its size and checksum. */
+  manifestsDir: string;
+  /** The installed weights: `<dir>/vgg19`, `<dir>/fast-style/<name>`. */
+  dir: string;
+}
 
 /**
- * The folder holding package.json above this module: the repo root whether this runs from src/
- * (tests) or dist/ (the built CLI and app), and the app root when packaged.
+ * Fills what the caller left out with the checkout's folders: the CLI and the tests run from a checkout,
+ * the packaged app always passes both.
  */
-export function packageRoot(): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  let dir = start;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json in any folder above ${start}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-/** The committed manifests ship with the app, wherever the weights themselves are installed. */
-export function manifestsDir(): string {
-  return join(packageRoot(), 'models');
-}
-
-/** Where weights live: an explicit folder, else `ATELIER_MODELS_DIR`, else `<app root>/models`. */
-export function resolveModelsDir(explicit?: string): string {
-  const chosen = explicit || process.env.ATELIER_MODELS_DIR;
-  return chosen ? resolve(chosen) : manifestsDir();
+export function modelsLocation(given: Partial<ModelsLocation> = {}): ModelsLocation {
+  const fill = !given.manifestsDir || !given.dir ? checkoutResources() : undefined;
+  return {
+    manifestsDir: resolve(given.manifestsDir ?? fill!.manifestsDir),
+    dir: resolve(given.dir ?? fill!.modelsDir),
+  };
 }

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { VGG19_LAYERS, layerName } from '../../../common/settings.js';
-import { manifestsDir } from './locations.js';
+import { NETWORK_LAYERS, VGG19_LAYERS, type VggNetwork } from '../../../common/networks.js';
+import { layerName } from '../../../common/settings.js';
 
-export const NETWORKS = ['vgg19', 'fast-style'] as const;
+export const NETWORKS = ['vgg19', 'fast-style', 'vgg16'] as const;
 export type Network = (typeof NETWORKS)[number];
+/** What `models install` installs unless told: VGG16 is optional and only comes as a 59 MB download. */
+export const DEFAULT_NETWORKS = ['vgg19', 'fast-style'] as const satisfies readonly Network[];
 
 const dimension = z.number().int().positive();
 
@@ -35,16 +37,17 @@ export type ConvLayerSpec = z.infer<typeof convLayerSpec>;
 
 const layerSize = (layer: ConvLayerSpec) => layer.kernelShape.reduce((a, b) => a * b) + layer.biasShape[0];
 
-const vgg19Manifest = z
+const vggManifest = (network: VggNetwork) => z
   .object({
-    network: z.literal('vgg19'),
+    network: z.literal(network),
     parameters: z.number().int().positive(),
-    layers: z.array(convLayerSpec).refine((layers) => layers.map((layer) => layer.name).join() === VGG19_LAYERS.join(), {
-      error: 'layers must be conv1_1 … conv5_4, in network order',
+    layers: z.array(convLayerSpec).refine((layers) => layers.map((layer) => layer.name).join() === NETWORK_LAYERS[network].join(), {
+      error: `layers must be ${NETWORK_LAYERS[network].join(', ')}, in network order`,
     }),
-    files: z.array(fileEntry).nonempty(),
+    /** The files of a ready-made copy (shared/models); empty when the network only comes converted from Keras. */
+    files: z.array(fileEntry),
     source: z.object({
-      file: z.string(),
+      file: z.string().regex(/^[\w][\w.-]*$/),
       url: z.url(),
       hash: z.object({ algorithm: z.enum(['md5', 'sha256']), value: z.string().regex(/^[0-9a-f]+$/) }),
     }),
@@ -52,7 +55,7 @@ const vgg19Manifest = z
   .refine((manifest) => manifest.layers.reduce((sum, layer) => sum + layerSize(layer), 0) === manifest.parameters, {
     error: 'the layer shapes do not add up to `parameters`',
   });
-export type Vgg19Manifest = z.infer<typeof vgg19Manifest>;
+export type VggManifest = z.infer<ReturnType<typeof vggManifest>>;
 
 const fastStyleManifest = z.object({
   network: z.literal('fast-style'),
@@ -61,17 +64,21 @@ const fastStyleManifest = z.object({
 });
 export type FastStyleManifest = z.infer<typeof fastStyleManifest>;
 
-async function readManifest<T>(network: Network, schema: z.ZodType<T>): Promise<T> {
-  const path = join(manifestsDir(), network, 'manifest.json');
+async function readManifest<T>(manifestsDir: string, network: Network, schema: z.ZodType<T>): Promise<T> {
+  const path = join(manifestsDir, network, 'manifest.json');
   const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
   if (!parsed.success) throw new Error(`${path} is not a valid manifest:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
-export function readVgg19Manifest(): Promise<Vgg19Manifest> {
-  return readManifest('vgg19', vgg19Manifest);
+export function readVggManifest(manifestsDir: string, network: VggNetwork): Promise<VggManifest> {
+  return readManifest(manifestsDir, network, vggManifest(network));
 }
 
-export function readFastStyleManifest(): Promise<FastStyleManifest> {
-  return readManifest('fast-style', fastStyleManifest);
+export function readVgg19Manifest(manifestsDir: string): Promise<VggManifest> {
+  return readVggManifest(manifestsDir, 'vgg19');
+}
+
+export function readFastStyleManifest(manifestsDir: string): Promise<FastStyleManifest> {
+  return readManifest(manifestsDir, 'fast-style', fastStyleManifest);
 }

@@ -1,14 +1,15 @@
 import { join } from 'node:path';
+import { NETWORK_TITLES, type VggNetwork } from '../../../common/networks.js';
 import { sha256Cached } from './checksum.js';
-import { INSTALL_HINT, ModelsCorruptError, ModelsMissingError, REINSTALL_HINT } from './errors.js';
-import { resolveModelsDir } from './locations.js';
+import { INSTALL_HINT, ModelsCorruptError, ModelsMissingError, REINSTALL_HINT, VGG16_INSTALL_HINT } from './errors.js';
+import { modelsLocation } from './locations.js';
 import {
-  NETWORKS,
+  DEFAULT_NETWORKS,
   readFastStyleManifest,
-  readVgg19Manifest,
+  readVggManifest,
   type FileEntry,
   type Network,
-  type Vgg19Manifest,
+  type VggManifest,
 } from './manifest.js';
 import { readReceipt } from './receipt.js';
 
@@ -50,25 +51,32 @@ export async function verifyFiles(dir: string, files: readonly FileEntry[], labe
   }
 }
 
-/** VGG19 is checked against its install receipt when it was converted from Keras, else the manifest. */
-export async function verifyVgg19(dir: string, manifest: Vgg19Manifest): Promise<readonly FileEntry[]> {
+/**
+ * A VGG network is checked against its install receipt when it was converted from Keras, else the
+ * manifest's files; a network that only comes converted (VGG16) and has no receipt is not installed.
+ */
+export async function verifyVgg(dir: string, manifest: VggManifest): Promise<readonly FileEntry[]> {
+  const network = manifest.network as VggNetwork;
   const files = (await readReceipt(dir))?.files ?? manifest.files;
-  await verifyFiles(dir, files, 'VGG19 weights');
+  if (files.length === 0) {
+    throw new ModelsMissingError(`${NETWORK_TITLES[network]} weights not installed in ${dir}. ${VGG16_INSTALL_HINT}`, [join(dir, manifest.source.file)]);
+  }
+  await verifyFiles(dir, files, `${NETWORK_TITLES[network]} weights`);
   return files;
 }
 
 export async function verifyModels(
-  options: { dir?: string; networks?: readonly Network[] } = {},
+  options: { dir?: string; manifestsDir?: string; networks?: readonly Network[] } = {},
 ): Promise<VerifiedNetwork[]> {
-  const modelsDir = resolveModelsDir(options.dir);
-  const networks = options.networks ?? NETWORKS;
+  const { dir: modelsDir, manifestsDir } = modelsLocation(options);
+  const networks = options.networks ?? DEFAULT_NETWORKS;
   const verified: VerifiedNetwork[] = [];
-  if (networks.includes('vgg19')) {
-    const dir = join(modelsDir, 'vgg19');
-    verified.push({ network: 'vgg19', dir, files: await verifyVgg19(dir, await readVgg19Manifest()) });
+  for (const network of (['vgg19', 'vgg16'] as const).filter((n) => networks.includes(n))) {
+    const dir = join(modelsDir, network);
+    verified.push({ network, dir, files: await verifyVgg(dir, await readVggManifest(manifestsDir, network)) });
   }
   if (networks.includes('fast-style')) {
-    for (const { name, files } of (await readFastStyleManifest()).networks) {
+    for (const { name, files } of (await readFastStyleManifest(manifestsDir)).networks) {
       const dir = join(modelsDir, 'fast-style', name);
       await verifyFiles(dir, files, `fast-style network "${name}"`);
       verified.push({ network: `fast-style/${name}`, dir, files });

@@ -10,6 +10,7 @@ type Settings = Preset['settings'];
  */
 const BALANCED: Settings = {
   mode: 'transfer',
+  network: 'vgg19',
   optimizer: 'lbfgs',
   init: 'content',
   contentLayers: ['conv4_2'],
@@ -23,6 +24,9 @@ const BALANCED: Settings = {
 };
 
 const look = (changes: Settings): Settings => structuredClone({ ...BALANCED, ...changes });
+
+const CHOLLET_ID = 'builtin-chollet-keras';
+const CHOLLET_DESCRIPTION = 'After François Chollet’s Keras notebook: content from block5_conv2 (conv5_2) for a looser hold on the photo, max pooling, squared smoothing. Weights content 0.8, style 0.001, TV 0.5: the notebook’s 0.8 / 1.0 / 0.1 as multiples of Atelier’s defaults, since its losses are scaled differently.';
 
 export const BUILT_IN_PRESETS: readonly Preset[] = [
   {
@@ -40,11 +44,12 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
   {
     id: 'builtin-chollet-keras',
     name: 'Chollet notebook',
-    description: 'After François Chollet’s Keras notebook: content from block5_conv2 (conv5_2) for a looser hold on the photo, max pooling, squared smoothing; content / style / TV weights 0.8 / 1.0 / 0.1.',
+    description: `${CHOLLET_DESCRIPTION} Uses VGG19: the notebook’s VGG16 is not installed (atelier models install --only vgg16); once it is, this preset uses it.`,
     builtIn: true,
-    // The weights 0.8 / 1.0 / 0.1 are read in Atelier's calibrated units (content 1, style 1e-3, TV 5,
-    // see settings.ts): the notebook's own numbers belong to differently normalized losses and, carried
-    // over literally, leave almost nothing of the photo once L-BFGS converges.
+    // The notebook's weights 0.8 / 1.0 / 0.1, read as multiples of Atelier's calibrated defaults (content 1,
+    // style 1e-3, TV 5, see settings.ts); its own numbers belong to differently normalized
+    // losses and, carried over literally, leave almost nothing of the photo once L-BFGS converges.
+    // The description gives the values the fields show, so the two never disagree.
     settings: look({
       contentLayers: ['conv5_2'],
       contentWeight: 0.8,
@@ -87,3 +92,13 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
     settings: look({ mode: 'texture', init: 'noise' }),
   },
 ];
+
+/**
+ * The built-ins as they apply on this machine: the Chollet preset runs on VGG16, as its source does,
+ * when VGG16 is installed, and says which network it uses either way. Its layers exist in both.
+ */
+export function builtInPresets({ vgg16Installed }: { vgg16Installed: boolean }): Preset[] {
+  return BUILT_IN_PRESETS.map((preset) => (preset.id === CHOLLET_ID && vgg16Installed
+    ? { ...preset, description: `${CHOLLET_DESCRIPTION} Uses VGG16, as the notebook does (installed).`, settings: { ...preset.settings, network: 'vgg16' } }
+    : preset));
+}

@@ -5,12 +5,14 @@ import { z } from 'zod';
 import { presetSchema, type Handlers, type Preset } from '../../../common/contract/index.js';
 import { AtelierError } from '../../../common/errors.js';
 import { JsonStore } from '../store/index.js';
-import { BUILT_IN_PRESETS } from './built-in.js';
+import { BUILT_IN_PRESETS, builtInPresets } from './built-in.js';
 import { parsePresetFile, presetFile } from './preset-file.js';
 
 export interface PresetsOptions {
   /** The app's data folder; user presets live in `presets.json` there. */
   dataDir: string;
+  /** Whether VGG16's weights are installed (the Chollet preset uses it then); asked on every list. */
+  vgg16Installed?: () => Promise<boolean>;
 }
 
 export type PresetsService = Handlers['presets'] & {
@@ -21,12 +23,13 @@ export type PresetsService = Handlers['presets'] & {
 const MAX_NAME_LENGTH = 100;
 const presetsDocumentSchema = z.object({ presets: z.array(presetSchema.extend({ builtIn: z.literal(false) })) });
 type UserPreset = z.output<typeof presetsDocumentSchema>['presets'][number];
+type NameClash = 'fail' | 'rename' | 'replace';
 
 /**
  * The presets service: the read-only built-ins and the person's own presets, kept in
  * `<dataDir>/presets.json`. `list` gives the built-ins first, then the person's by name.
  */
-export function createPresets({ dataDir }: PresetsOptions): PresetsService {
+export function createPresets({ dataDir, vgg16Installed }: PresetsOptions): PresetsService {
   const store = new JsonStore(join(dataDir, 'presets.json'), presetsDocumentSchema, () => ({ presets: [] }));
   const listeners = new Set<() => void>();
 
@@ -49,18 +52,28 @@ export function createPresets({ dataDir }: PresetsOptions): PresetsService {
     return result;
   }
 
+  const builtIns = async (): Promise<Preset[]> => builtInPresets({ vgg16Installed: (await vgg16Installed?.()) ?? false });
+
   async function find(id: string): Promise<Preset> {
-    const preset = BUILT_IN_PRESETS.find((p) => p.id === id) ?? (await store.read()).presets.find((p) => p.id === id);
+    const preset = (await builtIns()).find((p) => p.id === id) ?? (await store.read()).presets.find((p) => p.id === id);
     if (!preset) throw notFound();
     return preset;
   }
 
-  /** Saves a new preset, suffixing its name when `renameOnClash` and the name is taken. */
-  function add(name: string, description: string, settings: Preset['settings'], renameOnClash: boolean): Promise<Preset> {
+  /**
+   * Saves a new preset. When the name is taken: 'fail' refuses (NAME_TAKEN), 'rename' suffixes it, and
+   * 'replace' puts it in the place of the person's preset of that name (a built-in is never replaced).
+   */
+  function add(name: string, description: string, settings: Preset['settings'], onClash: NameClash): Promise<Preset> {
     return change((presets) => {
       const taken = [...BUILT_IN_PRESETS, ...presets].map((p) => p.name);
-      if (!renameOnClash) assertFree(name, taken);
-      const preset: UserPreset = { id: randomUUID(), name: renameOnClash ? freeName(name, taken) : name, description, builtIn: false, settings };
+      const replaced = onClash === 'replace' ? presets.find((p) => sameName(p.name, name)) : undefined;
+      if (replaced) {
+        const preset: UserPreset = { ...replaced, name, description, settings };
+        return { presets: presets.map((p) => (p === replaced ? preset : p)), result: preset };
+      }
+      if (onClash !== 'rename') assertFree(name, taken);
+      const preset: UserPreset = { id: randomUUID(), name: onClash === 'rename' ? freeName(name, taken) : name, description, builtIn: false, settings };
       return { presets: [...presets, preset], result: preset };
     });
   }
@@ -69,10 +82,10 @@ export function createPresets({ dataDir }: PresetsOptions): PresetsService {
     async list() {
       const user = [...(await store.read()).presets].sort((a, b) => byName.compare(a.name, b.name));
       // Copies: the built-ins and the store's cached document must not be changed through a result.
-      return structuredClone([...BUILT_IN_PRESETS, ...user]);
+      return structuredClone([...(await builtIns()), ...user]);
     },
 
-    save: ({ name, description, settings }) => add(name, description, settings, false),
+    save: ({ name, description, settings, replace }) => add(name, description, settings, replace ? 'replace' : 'fail'),
 
     async rename({ id, name }) {
       assertWritable(id);
@@ -94,10 +107,10 @@ export function createPresets({ dataDir }: PresetsOptions): PresetsService {
       });
     },
 
-    async import({ json }) {
+    async import({ json, onNameClash }) {
       // Parsed before anything is written: a rejected file changes nothing.
       const file = parsePresetFile(json);
-      return add(file.name, file.description, file.settings, true);
+      return add(file.name, file.description, file.settings, onNameClash ?? 'rename');
     },
 
     async export({ id }) {

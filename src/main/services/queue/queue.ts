@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Handlers, Job, Pair, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError, errorData } from '../../../common/errors.js';
 import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
+import { safeFileName } from '../export/index.js';
+import { encodeImage, ImageError } from '../images/index.js';
+import type { ModelsLocation, Network } from '../models/index.js';
 import type { RenderRequest } from '../render/index.js';
 import type { WorkerProgress } from './messages.js';
-import { startRenderProcess, type RenderProcess } from './render-process.js';
+import { forkRenderProcess, startRenderProcess, type RenderLauncher, type RenderProcess } from './render-process.js';
 
 /** A render as the queue hands it to the library to keep: the record without its id, and the pixels. */
 export type NewRender = Omit<RenderRecord, 'id'> & { image: RgbImage };
@@ -22,6 +25,13 @@ export interface QueueOptions {
   library: QueueLibrary;
   /** Told when a job is done or has failed (a desktop notification); not for cancels, the person's own act. */
   notify?: (message: { title: string; body: string }) => void;
+  /**
+   * The manifests and weights a job renders with, asked at enqueue for the network it needs (default: the
+   * checkout's models folder).
+   */
+  models?: (network: Network) => ModelsLocation | Promise<ModelsLocation>;
+  /** Starts a render process: a forked Node by default; the desktop app passes Electron's utility process. */
+  launch?: RenderLauncher;
 }
 
 export type QueueService = Handlers['queue'] & {
@@ -39,13 +49,15 @@ interface Entry {
   /** Built at enqueue: the job renders the pair as it was queued, whatever edits follow. */
   request: RenderRequest;
   pair: Pair;
+  /** A finished render the library could not store (a full disk): kept here until it is stored. */
+  unsaved?: NewRender;
 }
 
 /**
  * Renders one job at a time, first in first out, each in a child process of its own (see
  * render-process.ts): the main process stays responsive, and a crashed render fails its job only.
  */
-export function createQueue({ library, notify }: QueueOptions): QueueService {
+export function createQueue({ library, notify, models, launch = forkRenderProcess }: QueueOptions): QueueService {
   const entries: Entry[] = [];
   const listeners = new Set<(job: Job) => void>();
   let running: { entry: Entry; render: RenderProcess } | undefined;
@@ -70,11 +82,19 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
   async function run(entry: Entry): Promise<void> {
     const { job } = entry;
     const startedAt = new Date();
-    const render = startRenderProcess(entry.request, (update) => {
-      job.progress = jobProgress(update);
-      job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
-      emit(job);
-    });
+    const render = startRenderProcess(
+      entry.request,
+      (update) => {
+        job.progress = jobProgress(update);
+        job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
+        emit(job);
+      },
+      launch,
+      (phase) => {
+        job.phase = phase;
+        emit(job);
+      },
+    );
     running = { entry, render };
     job.state = 'running';
     emit(job);
@@ -82,10 +102,7 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
     try {
       const outcome = await render.result;
       if (disposed) return;
-      const record = await library.addRender(newRender(entry.pair, outcome, startedAt));
-      job.renderId = record.id;
-      job.state = outcome.cancelled ? 'cancelled' : 'done';
-      if (!outcome.cancelled) note = { title: 'Render finished', body: `${entry.pair.name}: ${record.width}×${record.height} in ${duration(record.durationMs)}` };
+      note = await store(entry, newRender(entry.pair, outcome, startedAt));
     } catch (error) {
       if (disposed) return;
       job.state = 'failed';
@@ -100,6 +117,41 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
     if (note) notify?.(note);
   }
 
+  /**
+   * Hands a finished render to the library. When the library cannot take it, the job fails with
+   * RENDER_NOT_STORED but the pixels stay with the entry, for `unsavedImage` and `retryStore`.
+   */
+  async function store(entry: Entry, render: NewRender): Promise<{ title: string; body: string } | undefined> {
+    const { job } = entry;
+    try {
+      const record = await library.addRender(render);
+      delete entry.unsaved;
+      job.unsaved = false;
+      job.error = null;
+      job.renderId = record.id;
+      job.state = render.cancelled ? 'cancelled' : 'done';
+      return render.cancelled ? undefined : { title: 'Render finished', body: `${entry.pair.name}: ${record.width}×${record.height} in ${duration(record.durationMs)}` };
+    } catch (error) {
+      entry.unsaved = render;
+      job.unsaved = true;
+      job.state = 'failed';
+      // The library names its own internal file; the person needs only the reason.
+      const why = error instanceof ImageError && error.reason ? error.reason : errorData(error).message;
+      job.error = {
+        code: 'RENDER_NOT_STORED',
+        message: `the render finished but the library could not store it: ${why}. ` +
+          'It is kept until Atelier closes: save it elsewhere with the download button in the queue, or free some space and press Retry',
+      };
+      return { title: 'Render not stored', body: `${entry.pair.name}: ${job.error.message}` };
+    }
+  }
+
+  function unsavedEntry(id: string): Entry & { unsaved: NewRender } {
+    const entry = find(id);
+    if (!entry.unsaved) throw new AtelierError('NOT_FOUND', `job ${id} has no unsaved render`);
+    return entry as Entry & { unsaved: NewRender };
+  }
+
   return {
     async list() {
       return entries.map((e) => snapshot(e.job));
@@ -109,7 +161,9 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
       if (disposed) throw new AtelierError('QUEUE_CLOSED', 'the render queue has shut down');
       // A copy: the library may hand out the object it keeps and change it on the next edit.
       const pair = structuredClone(await library.getPair(pairId));
-      const entry: Entry = { pair, request: await renderRequest(library, pair), job: newJob(pairId) };
+      const network = pair.settings.instant ? 'fast-style' : (pair.settings.network ?? 'vgg19');
+      const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models(network) }) };
+      const entry: Entry = { pair, request, job: newJob(pairId) };
       entries.push(entry);
       emit(entry.job);
       pump();
@@ -128,8 +182,23 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
       return null;
     },
 
+    async unsavedImage({ id }) {
+      const entry = unsavedEntry(id);
+      const bytes = await encodeImage(entry.unsaved.image, { format: 'png' });
+      return { fileName: `${safeFileName(`${entry.pair.name} (unsaved render)`, 'unsaved render')}.png`, dataBase64: Buffer.from(bytes).toString('base64') };
+    },
+
+    async retryStore({ id }) {
+      const entry = unsavedEntry(id);
+      await store(entry, entry.unsaved);
+      emit(entry.job);
+      if (entry.unsaved) throw new AtelierError('RENDER_NOT_STORED', entry.job.error!.message);
+      return snapshot(entry.job);
+    },
+
     async clearFinished() {
-      const unfinished = entries.filter((e) => e.job.state === 'queued' || e.job.state === 'running');
+      // A render the library could not store is not finished with: clearing must not drop its pixels.
+      const unfinished = entries.filter((e) => e.job.state === 'queued' || e.job.state === 'running' || e.unsaved);
       entries.splice(0, entries.length, ...unfinished);
       return null;
     },
@@ -154,7 +223,7 @@ export function createQueue({ library, notify }: QueueOptions): QueueService {
 function newJob(pairId: string): Job {
   return {
     id: randomUUID(), pairId, state: 'queued', queuedAt: new Date().toISOString(),
-    progress: null, lossHistory: [], renderId: null, error: null,
+    progress: null, lossHistory: [], renderId: null, error: null, unsaved: false,
   };
 }
 
@@ -179,7 +248,7 @@ function jobProgress(update: WorkerProgress): NonNullable<Job['progress']> {
 function newRender(pair: Pair, outcome: RenderOutcome, startedAt: Date): NewRender {
   const finishedAt = new Date();
   return {
-    pairId: pair.id, settings: pair.settings,
+    pairId: pair.id, settings: pair.settings, contentId: pair.contentId, styles: pair.styles,
     startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(),
     backend: outcome.backend, cancelled: outcome.cancelled, losses: outcome.losses,
     width: outcome.image.width, height: outcome.image.height, image: outcome.image,

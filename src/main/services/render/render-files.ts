@@ -1,7 +1,8 @@
-import type { RenderOutcome, RenderProgress } from '../../../common/progress.js';
+import type { RenderOutcome, RenderPhase, RenderProgress } from '../../../common/progress.js';
 import type { RenderSettingsInput } from '../../../common/settings.js';
 import { initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice, type RenderPlan } from '../../engine/index.js';
 import { encodePreview, readImage } from '../images/index.js';
+import type { ModelsLocation } from '../models/index.js';
 import { loadExecutor } from './vgg19-model.js';
 
 export interface RenderRequest {
@@ -16,8 +17,8 @@ export interface RenderRequest {
   backend?: BackendChoice;
   /** onnx's execution provider (default auto). */
   device?: OnnxDeviceChoice;
-  /** Where the installed weights are (default: the models folder the installer uses). */
-  modelsDir?: string;
+  /** Where the manifests and installed weights are (default: the checkout's models folder). */
+  models?: ModelsLocation;
 }
 
 /** A progress event as it leaves the render service: the preview is a JPEG, ready to show or send. */
@@ -36,16 +37,20 @@ export interface RenderResult extends RenderOutcome {
  */
 export async function renderFiles(
   request: RenderRequest,
-  hooks: { onProgress?: (update: RenderUpdate) => void; signal?: AbortSignal } = {},
+  hooks: { onProgress?: (update: RenderUpdate) => void; onPhase?: (phase: RenderPhase) => void; signal?: AbortSignal } = {},
 ): Promise<RenderResult> {
+  hooks.onPhase?.('engine');
   const backendInfo = await initBackend({ ...(request.backend && { backend: request.backend }), ...(request.device && { device: request.device }) });
+  hooks.onPhase?.('images');
   const size = request.settings.size ?? 512;
   const [content, init, ...styles] = await Promise.all([
     request.content ? readImage(request.content, { maxLongSide: size }) : undefined,
     request.initImage ? readImage(request.initImage, { maxLongSide: size }) : undefined,
     ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
   ]);
-  const executor = await loadExecutor(backendInfo, request.modelsDir);
+  hooks.onPhase?.('network');
+  const executor = await loadExecutor(backendInfo, request.models, request.settings.network);
+  hooks.onPhase?.('painting');
 
   // Previews are encoded off the engine's loop; chaining keeps events in order.
   let delivered = Promise.resolve();

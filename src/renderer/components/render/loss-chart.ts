@@ -27,6 +27,14 @@ export interface LossChartGeometry {
   max: number;
 }
 
+/**
+ * A loss for a table: as formatLoss, but a value below a millionth (the content loss of a render that
+ * starts from the photo, rounding noise around 1e-8) reads as what it is, zero.
+ */
+export function formatLossValue(value: number): string {
+  return Number.isFinite(value) && Math.abs(value) < 1e-6 ? '≈ 0' : formatLoss(value);
+}
+
 /** 1234 → "1.2e3"; 0.5 → "0.5": short labels for a log axis. */
 export function formatLoss(value: number): string {
   if (!Number.isFinite(value)) return '–';

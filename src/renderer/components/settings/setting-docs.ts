@@ -8,7 +8,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   mode: { label: 'Mode', help: 'Transfer paints the photo in the style; Content and Texture rebuild one of them alone from noise.' },
   size: { label: 'Size', help: 'Long side of the result in pixels; time and memory grow with its square.' },
   scales: { label: 'Stages', help: 'Coarse-to-fine stage sizes, ascending, the last equal to Size; empty chooses them from the size.' },
-  iterations: { label: 'Iterations', help: 'Optimizer steps per stage: one number for all, or one per stage; empty uses 150, 100, 30.' },
+  iterations: { label: 'Iterations', help: 'Optimizer steps per stage: one number for all, or one per stage; empty chooses them from the size.' },
   optimizer: { label: 'Optimizer', help: 'L-BFGS converges in fewer steps (the paper’s choice); Adam is steadier at large sizes.' },
   learningRate: { label: 'Learning rate', help: 'Adam’s step size in pixel units (0–255).' },
   historySize: { label: 'History size', help: 'How many past steps L-BFGS remembers to estimate curvature.' },
@@ -21,6 +21,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   styleWeight: { label: 'Style weight (β)', help: 'How strongly it takes on the style: 1e-4 keeps more of the photo, 1e-2 little but its layout.' },
   tvWeight: { label: 'TV weight (γ)', help: 'Total-variation smoothness: higher values remove speckle and fine noise.' },
   tvKind: { label: 'TV kind', help: 'L1 (anisotropic) keeps edges; squared (((∂x)²+(∂y)²)^1.25) smooths more evenly.' },
+  network: { label: 'Network', help: 'The VGG network whose layers measure content and style: VGG19 (Gatys et al.) or VGG16 (Chollet’s Keras notebook).' },
   pooling: { label: 'Pooling', help: 'Pooling inside VGG19: average gives smoother results (the paper’s preference), max crisper.' },
   keepColors: { label: 'Keep colours', help: 'Keep the photo’s colours: the result’s luminance with the photo’s chroma.' },
   progressEvery: { label: 'Preview every', help: 'Iterations between progress updates and preview pictures.' },
@@ -31,3 +32,4 @@ export const OPTIMIZER_LABELS = { lbfgs: 'L-BFGS', adam: 'Adam', gd: 'Gradient d
 export const INIT_LABELS = { '': 'Automatic', content: 'Content photo', noise: 'Noise', style: 'Style image' } as const;
 export const TV_KIND_LABELS = { l1: 'L1', squared: 'Squared' } as const;
 export const POOLING_LABELS = { avg: 'Average', max: 'Max' } as const;
+export const NETWORK_LABELS = { vgg19: 'VGG19', vgg16: 'VGG16' } as const;

@@ -1,0 +1,60 @@
+import { FAST_STYLES, INSTANT_PREVIEW_SIZE } from '../../common/instant.js';
+import type { RgbImage } from '../../common/progress.js';
+import { instantStylize, type BackendInfo } from '../engine/index.js';
+import { loadFastStyle } from '../services/instant/index.js';
+
+export interface InstantBenchResult {
+  backend: string;
+  executor: string;
+  /** One look on a 1024×768 picture (1024 px long side), median ms. */
+  fullSizeMs: number;
+  /** All nine looks on a 256×192 picture, as the studio's grid paints them, median ms. */
+  gridMs: number;
+  /** The same in CPU time of this process (all threads): what the work costs on a shared, loaded machine. */
+  fullSizeCpuMs: number;
+  gridCpuMs: number;
+  peakRssBytes: number;
+}
+
+/**
+ * Times instant styles: one look at 1024 px long side, and the nine-look grid at the preview size.
+ * The networks are loaded and each run once before timing (loading and first-run kernel setup are
+ * not what a person waits for on the second photo).
+ */
+export async function benchInstant(backend: BackendInfo, runs: number, pattern: (width: number, height: number, seed: number) => RgbImage): Promise<InstantBenchResult> {
+  const nets = await Promise.all(FAST_STYLES.map((name) => loadFastStyle(name)));
+  const large = pattern(1024, 768, 1);
+  const small = pattern(INSTANT_PREVIEW_SIZE, (INSTANT_PREVIEW_SIZE * 3) / 4, 2);
+  const options = { strength: 100, keepColors: false };
+  let peakRss = process.memoryUsage().rss;
+  const time = async (work: () => Promise<unknown>) => {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    await work();
+    const { user, system } = process.cpuUsage(cpu);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    return { ms: performance.now() - started, cpuMs: (user + system) / 1000 };
+  };
+  const grid = () => nets.reduce<Promise<unknown>>((previous, net) => previous.then(() => instantStylize(net, small, options, backend.kind)), Promise.resolve());
+  const wave = nets[FAST_STYLES.indexOf('wave')]!;
+  await grid();
+  await instantStylize(wave, large, options, backend.kind);
+  const fullSize: { ms: number; cpuMs: number }[] = [];
+  const grids: { ms: number; cpuMs: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    fullSize.push(await time(() => instantStylize(wave, large, options, backend.kind)));
+    grids.push(await time(grid));
+  }
+  return {
+    backend: backend.kind, executor: wave.executor,
+    fullSizeMs: median(fullSize.map((t) => t.ms)), gridMs: median(grids.map((t) => t.ms)),
+    fullSizeCpuMs: median(fullSize.map((t) => t.cpuMs)), gridCpuMs: median(grids.map((t) => t.cpuMs)),
+    peakRssBytes: peakRss,
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

@@ -1,0 +1,49 @@
+import os from 'node:os';
+
+/**
+ * How much memory a render needs and how much each backend can give it. Plain arithmetic with no
+ * TensorFlow or ONNX Runtime import, so the studio can tell the UI the limit without starting an engine.
+ */
+
+interface MemoryRule {
+  bytesPerPixel: number;
+  fixedBytes: number;
+}
+
+/**
+ * tfjs (every tfjs backend): VGG19's activations up to conv5_1 come to about 320 floats per pixel;
+ * forward values kept for the backward pass, gradients and temporaries multiply that by about 7
+ * (3.8 GB measured at 640×640 on wasm).
+ */
+const TFJS_RULE: MemoryRule = { bytesPerPixel: 320 * 4 * 7, fixedBytes: 200e6 };
+
+/**
+ * onnx: peak resident memory measured with `atelier bench --backend onnx` (2 iterations) was 1.27 GB
+ * at 512² and 2.81 GB at 1024², so about 1,960 bytes per pixel over a fixed 0.76 GB (Node, tfjs, the
+ * weights twice); L-BFGS's full history (10 pairs of s and y) adds 240 bytes per pixel.
+ */
+const ONNX_RULE: MemoryRule = { bytesPerPixel: 2_300, fixedBytes: 800e6 };
+
+function ruleFor(backend: string): MemoryRule {
+  return backend === 'onnx' ? ONNX_RULE : TFJS_RULE;
+}
+
+/** Bytes one optimization iteration needs at width×height on `backend` (a kind such as 'wasm' or 'onnx'). */
+export function estimateIterationBytes(width: number, height: number, backend: string): number {
+  const rule = ruleFor(backend);
+  return rule.bytesPerPixel * width * height + rule.fixedBytes;
+}
+
+/** WebAssembly memory is 32-bit: the heap stops at 4 GiB whatever the machine has. */
+const WASM_HEAP_BYTES = 4 * 1024 ** 3;
+
+/** The memory a render may use on `backend`: the machine's, or less where the backend cannot address it. */
+export function memoryLimitBytes(backend: string): number {
+  return backend === 'wasm' ? Math.min(WASM_HEAP_BYTES * 0.95, os.totalmem()) : os.totalmem();
+}
+
+/** The most pixels (width × height) one render stage can have on `backend`. */
+export function maxRenderPixels(backend: string): number {
+  const rule = ruleFor(backend);
+  return Math.max(0, Math.floor((memoryLimitBytes(backend) - rule.fixedBytes) / rule.bytesPerPixel));
+}
