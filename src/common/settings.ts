@@ -23,16 +23,18 @@ export const MAX_RENDER_SIZE = 4096;
 const size = z.number().int().min(16).max(MAX_RENDER_SIZE);
 
 /**
- * The stages and iterations a render of this size gets when the person leaves them unset: most
- * iterations at low resolution, where they are cheap and where the large structures of the style
- * form; the full-size stage only sharpens. Measured on 2 cores (wasm): about 0.8 s, 2.6 s and 9.5 s
- * per iteration at 128², 256² and 512², so a square 512 px render takes under 8 minutes. Here, not in
- * the engine, because the settings panel explains it too.
+ * The stages and iterations a render of this size gets when the person leaves them unset. The
+ * low-resolution stage lays out the style's large structures cheaply; the full-size stage is where the
+ * strokes and the balance with the photo are settled, and too few iterations there left the style
+ * half-painted (bench:quality at 200/60/15: style and content distances both higher). On onnx (2 idle
+ * cores) an iteration costs about 0.08 s, 0.3 s and 1.3 s at 128², 256² and 512², so a 512 px render
+ * takes about 80 s of iterations; on wasm about 6–7 minutes. Here, not in the engine, because the
+ * settings panel explains it too.
  */
 export function defaultSchedule(size: number): { sizes: number[]; iterations: number[] } {
   if (size <= 160) return { sizes: [size], iterations: [200] };
-  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [200, 60] };
-  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [200, 60, 15] };
+  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [150, 100] };
+  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [150, 100, 30] };
 }
 
 /**
@@ -58,12 +60,15 @@ export const renderSettingsSchema = z
     /** Per style layer weights (w_l in the paper); defaults to equal weights summing to 1. */
     styleLayerWeights: z.array(z.number().nonnegative()).optional(),
     contentWeight: z.number().nonnegative().default(1),
-    // Chosen by eye on tubingen × starry_night: recognizably both at every size (the losses are
-    // size-independent). 1e-4 keeps more of the photo, 1e-2 little more than its layout.
-    styleWeight: z.number().nonnegative().default(1e-3),
+    // Chosen with `npm run bench:quality` (README, "Quality against the reference"): with max pooling and
+    // the default schedule, the style distance stays within 1.25× and the content distance within 1.1× of
+    // jcjohnson/neural-style's results on the four sample pairs. Lower keeps more of the photo.
+    styleWeight: z.number().nonnegative().default(5e-4),
     tvWeight: z.number().nonnegative().default(5),
     tvKind: z.enum(TV_KINDS).default('l1'),
-    pooling: z.enum(POOLINGS).default('avg'),
+    // Max pooling, as VGG19 was trained and as neural-style renders: with average pooling the same weights
+    // left 2–5× the reference's style distance (the photo's colours survived under the strokes).
+    pooling: z.enum(POOLINGS).default('max'),
     /** Starting image; unset: the content image for style transfer, noise for the reconstructions. */
     init: z.enum(INITS).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),

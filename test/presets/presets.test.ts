@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
-const BUILT_IN_IDS = ['builtin-gatys-2015', 'builtin-chollet-keras', 'builtin-subtle', 'builtin-bold', 'builtin-texture-only'];
+const BUILT_IN_IDS = ['builtin-gatys-2015', 'builtin-chollet-keras', 'builtin-subtle', 'builtin-bold', 'builtin-finest', 'builtin-texture-only'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /**

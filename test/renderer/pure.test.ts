@@ -38,7 +38,7 @@ describe('error words', () => {
 describe('settings form', () => {
   it('shows the schema defaults and converts back to valid settings', () => {
     const form = toForm({});
-    expect(form).toMatchObject({ mode: 'transfer', size: '512', scales: '', iterations: '', styleWeight: '0.001', init: '' });
+    expect(form).toMatchObject({ mode: 'transfer', size: '512', scales: '', iterations: '', styleWeight: '0.0005', init: '' });
     const { settings, valid, errors } = fromForm(form);
     expect(errors).toEqual({});
     expect(valid).toBe(true);
@@ -76,7 +76,7 @@ describe('settings form', () => {
   });
 
   it('compares settings by what they render', () => {
-    expect(sameSettings({}, { size: 512, styleWeight: 0.001 })).toBe(true);
+    expect(sameSettings({}, { size: 512, styleWeight: 0.0005 })).toBe(true);
     // Size and schedule are the pair's, not the look's.
     expect(sameSettings({ size: 256, iterations: 20 }, {})).toBe(true);
     expect(sameSettings({ styleWeight: 0.01 }, {})).toBe(false);

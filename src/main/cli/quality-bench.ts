@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
-import { initBackend, styleContentDistances, type Distances } from '../engine/index.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { renderSettingsPatchSchema, type RenderSettingsInput } from '../../common/settings.js';
+import { BACKEND_CHOICES, initBackend, styleContentDistances, type BackendChoice, type Distances } from '../engine/index.js';
 import { readImage, writeImage } from '../services/images/index.js';
 import { loadExecutor, renderFiles } from '../services/render/index.js';
-import { integer } from './parse.js';
+import { BUILT_IN_PRESETS } from '../services/presets/built-in.js';
+import { integer, nameList } from './parse.js';
 
 /** The sample pairs with jcjohnson/neural-style's results on them (../shared/images/reference/README.md). */
 const PAIRS = [
@@ -19,6 +21,29 @@ interface QualityOptions {
   size: number;
   out?: string;
   json?: boolean;
+  backend: BackendChoice;
+  pairs?: string[];
+  preset?: Partial<RenderSettingsInput>;
+  settings?: Partial<RenderSettingsInput>;
+}
+
+/** `--settings '{"styleWeight":5e-3}'`: checked like a preset's settings, so a typo is an error, not a silent default. */
+function settingsPatch(value: string): Partial<RenderSettingsInput> {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not JSON`);
+  }
+  const parsed = renderSettingsPatchSchema.safeParse(json);
+  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '));
+  return parsed.data as Partial<RenderSettingsInput>;
+}
+
+function presetSettings(name: string): Partial<RenderSettingsInput> {
+  const preset = BUILT_IN_PRESETS.find((p) => p.name.toLowerCase() === name.toLowerCase() || p.id === name);
+  if (!preset) throw new InvalidArgumentError(`no built-in preset "${name}" (${BUILT_IN_PRESETS.map((p) => p.name).join(', ')})`);
+  return preset.settings as Partial<RenderSettingsInput>;
 }
 
 /**
@@ -33,15 +58,22 @@ export function registerQualityBench(program: Command): void {
     .option('--size <px>', 'long side of the renders', integer, 512)
     .option('--out <dir>', 'also write our renders here, to look at beside the references')
     .option('--json', 'print a JSON document instead of a table')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--pairs <list>', 'only the pairs whose reference file name contains one of these (e.g. shipwreck,golden)', nameList)
+    .option('--preset <name>', 'render with a built-in preset\'s look instead of the defaults (e.g. Finest)', presetSettings)
+    .option('--settings <json>', 'settings over the defaults (or the preset), e.g. \'{"styleWeight":5e-3,"iterations":[200,60,30]}\'', settingsPatch)
     .action(async (options: QualityOptions) => {
-      const backend = await initBackend();
+      const backend = await initBackend({ backend: options.backend });
       const executor = await loadExecutor(backend);
+      const settings: RenderSettingsInput = { ...(options.preset ?? {}), ...(options.settings ?? {}), size: options.size };
+      const pairs = options.pairs ? PAIRS.filter((p) => options.pairs!.some((part) => p.reference.includes(part))) : PAIRS;
+      if (!options.json) process.stderr.write(`settings: ${JSON.stringify(settings)}\n`);
       const rows = [];
-      for (const pair of PAIRS) {
+      for (const pair of pairs) {
         const file = (folder: string, name: string) => path.resolve(options.images, folder, name);
         if (!options.json) process.stderr.write(`${pair.reference} …\n`);
         const started = performance.now();
-        const ours = await renderFiles({ content: file('content', pair.content), styles: [{ path: file('style', pair.style) }], settings: { size: options.size } });
+        const ours = await renderFiles({ content: file('content', pair.content), styles: [{ path: file('style', pair.style) }], settings, backend: backend.kind as BackendChoice });
         const seconds = (performance.now() - started) / 1000;
         if (options.out) {
           await mkdir(path.resolve(options.out), { recursive: true });
@@ -61,7 +93,7 @@ export function registerQualityBench(program: Command): void {
         });
       }
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ backend: backend.kind, device: backend.device ?? null, size: options.size, rows }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ backend: backend.kind, device: backend.device ?? null, settings, rows }, null, 2)}\n`);
         return;
       }
       console.log(`backend: ${backend.kind}${backend.device ? ` ${backend.device}` : ''}; targets: style ratio ≤ 1.25, content ratio ≤ 1.1`);
