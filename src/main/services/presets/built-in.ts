@@ -62,14 +62,14 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
   {
     id: 'builtin-subtle',
     name: 'Subtle',
-    description: 'More of the photo: a light coat of the style (a fifth of the default style weight).',
+    description: 'More of the photo: a light coat of the style (style weight 2e-4 with average pooling, which paints more softly than max).',
     builtIn: true,
     settings: look({ styleWeight: 2e-4 }),
   },
   {
     id: 'builtin-bold',
     name: 'Bold',
-    description: 'The style takes over: five times the default style weight and less smoothing; the photo keeps little more than its layout.',
+    description: 'The style takes over: style weight 5e-3 (ten times the default) and less smoothing; the photo keeps little more than its layout.',
     builtIn: true,
     settings: look({ styleWeight: 5e-3, tvWeight: 2 }),
   },
