@@ -89,6 +89,17 @@ describe('library store', () => {
 });
 
 describe('editor store', () => {
+  it('makes one pair when two imports ask for one at the same time', async () => {
+    const library = useLibraryStore();
+    const editor = useEditorStore();
+    await library.load();
+    const before = library.pairs.length;
+    const [first, second] = await Promise.all([editor.ensurePair(), editor.ensurePair()]);
+    expect([first, second]).toEqual([true, true]);
+    expect(library.pairs.length).toBe(before + 1);
+    expect(editor.pairId).toBe(library.pairs.at(-1)!.id);
+  });
+
   it('creates a pair, fills it, names it and saves each valid change', async () => {
     const library = useLibraryStore();
     const editor = useEditorStore();

@@ -216,12 +216,25 @@ export const useEditorStore = defineStore('editor', () => {
     return pair;
   }
 
-  /** Makes sure there is a pair to put an image in: creates and selects one when none is selected. */
-  async function ensurePair(): Promise<boolean> {
-    if (pairId.value) return true;
-    const pair = await createPair();
-    if (pair) load(pair);
-    return !!pair;
+  let creating: Promise<boolean> | undefined;
+
+  /**
+   * Makes sure there is a pair to put an image in: creates and selects one when none is selected. Two
+   * imports that finish close together (a dropped photo, then a chosen painting) share one creation;
+   * each making its own pair would leave the editor on the second, empty one.
+   */
+  function ensurePair(): Promise<boolean> {
+    if (pairId.value) return Promise.resolve(true);
+    creating ??= (async () => {
+      try {
+        const pair = await createPair();
+        if (pair) load(pair);
+        return !!pair;
+      } finally {
+        creating = undefined;
+      }
+    })();
+    return creating;
   }
 
   async function render(): Promise<void> {
