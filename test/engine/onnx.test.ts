@@ -234,8 +234,10 @@ describe('stylize on onnx (real VGG19 weights)', () => {
     await render();
     await render();
     const settled = process.memoryUsage().rss;
-    for (let i = 0; i < 4; i++) await render();
-    // Each render builds two sessions holding the 80 MB of weights; a leaked one would add that much.
-    expect(process.memoryUsage().rss - settled).toBeLessThan(120e6);
+    const renders = 8;
+    for (let i = 0; i < renders; i++) await render();
+    // Each render builds two sessions holding the 80 MB of weights; leaking one a render would add
+    // 640 MB here. Half of that leaves room for the allocator's own swings on a busy machine.
+    expect(process.memoryUsage().rss - settled).toBeLessThan((renders * 80e6) / 2);
   });
 });
