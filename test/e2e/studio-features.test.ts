@@ -262,7 +262,8 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     // The undone ones are still there after a reload.
     await s.page.reload();
     await s.page.locator('[data-testid="pair-card"]').filter({ hasText: PAIR }).filter({ hasText: '1 render' }).waitFor();
-    expect(await s.byTestId('preset-select').locator('option').allTextContents()).toContain('Undo me');
+    // The presets arrive after the pairs: wait for them rather than read the list once.
+    await expect.poll(() => s.byTestId('preset-select').locator('option').allTextContents(), { timeout: 30_000 }).toContain('Undo me');
     expect(await pairNames()).not.toContain(doomed);
   });
 
