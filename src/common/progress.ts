@@ -51,4 +51,6 @@ export interface RenderOutcome {
   /** True when the render was stopped early; `image` is then the best result so far. */
   cancelled: boolean;
   backend: string;
+  /** onnx's execution provider, where the render ran on onnx. */
+  device?: string;
 }

@@ -135,7 +135,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const queue = await createQueue({
     library,
     notify,
-    backend: () => backends.renderBackend(),
+    engine: () => backends.renderEngine(),
     onRendered: (render) => void backends.recordRender(render).catch((error: unknown) => console.error('atelier: could not keep the render speed:', error)),
     models: (network) => models.renderLocation(network),
     ...(options.launchRender && { launch: options.launchRender }),

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AtelierError } from '../../src/common/errors.js';
 import { initBackend, type BackendInfo } from '../../src/main/engine/backend/index.js';
-import { pickOnnxDevice } from '../../src/main/engine/backend/onnx-device.js';
+import { onnxDeviceStatuses, pickOnnxDevice } from '../../src/main/engine/backend/onnx-device.js';
 import * as tf from '../../src/main/engine/tf.js';
 
 delete process.env.ATELIER_BACKEND;
@@ -55,5 +55,19 @@ describe('pickOnnxDevice', () => {
 
   it('refuses --device with a tfjs backend', async () => {
     await expect(initBackend({ backend: 'wasm', device: 'cpu' })).rejects.toThrow('--device cpu applies to the onnx backend, not wasm');
+  });
+});
+
+describe('onnxDeviceStatuses', () => {
+  it('tries every named provider: the CPU runs here, each other one says why not', async () => {
+    const statuses = await onnxDeviceStatuses();
+    expect(statuses.map((s) => s.device)).toEqual(['cpu', 'cuda', 'dml', 'coreml', 'webgpu']);
+    expect(statuses[0]).toEqual({ device: 'cpu', available: true, reason: null });
+    const byDevice = Object.fromEntries(statuses.map((s) => [s.device, s]));
+    expect(byDevice.cuda).toMatchObject({ available: false, reason: expect.stringMatching(/\S/) });
+    expect(byDevice.dml).toEqual({ device: 'dml', available: false, reason: "not in ONNX Runtime's linux-x64 build" });
+    // No adapter here; ORT's failed check would name its source file and condition before the reason.
+    expect(byDevice.webgpu).toMatchObject({ available: false, reason: expect.stringMatching(/^Failed to get a WebGPU adapter/) });
+    for (const status of statuses) expect(status.reason ?? '').not.toMatch(/\.cc:\d+|\n/);
   });
 });

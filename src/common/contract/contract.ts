@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ONNX_DEVICE_CHOICES } from '../devices.js';
 import type { ErrorCode } from '../errors.js';
 import { FAST_STYLES } from '../instant.js';
 import { MAX_STYLES } from '../wire.js';
@@ -132,9 +133,11 @@ export const contract = {
   },
   backends: {
     /** Every backend the engine knows, in its order of preference, probed on this machine; and the one chosen. */
-    list: method(none, z.object({ choice: z.string(), backends: z.array(backendStatusSchema) })),
+    list: method(none, z.object({ choice: z.string(), device: z.enum(ONNX_DEVICE_CHOICES), backends: z.array(backendStatusSchema) })),
     /** 'auto' or a backend's name; used by the renders queued from now on. */
     choose: method(z.object({ name: z.string().min(1).max(40) }).strict(), ok),
+    /** onnx's execution provider for the renders queued from now on; one that cannot start here is refused with why. */
+    chooseDevice: method(z.object({ device: z.enum(ONNX_DEVICE_CHOICES) }).strict(), ok),
     /** Time and memory a render of these settings would take on the chosen backend. */
     estimate: method(z.object({ settings: settingsInputSchema, contentId: id.nullable(), styleIds: z.array(id).max(8) }).strict(), renderEstimateSchema),
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ONNX_DEVICE_CHOICES } from '../devices.js';
 import { RENDER_PHASES } from '../progress.js';
 import { LOSS_TERMS, renderSettingsPatchSchema } from '../settings.js';
 import { ID_PATTERN, MAX_STYLES } from '../wire.js';
@@ -45,6 +46,8 @@ export const renderRecordSchema = z.object({
   finishedAt: z.string(),
   durationMs: z.number(),
   backend: z.string(),
+  /** onnx's execution provider it ran on (older records, and other backends: none). */
+  device: z.string().optional(),
   cancelled: z.boolean(),
   losses: z.object({ initial: lossTerms, final: lossTerms }),
   width: z.number().int(),
@@ -119,8 +122,19 @@ export const uploadSchema = z.object({ name: z.string().min(1).max(255), dataBas
 export const queueStatusSchema = z.object({ paused: z.boolean(), order: z.array(id) });
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
 
+/** One of onnx's execution providers as this machine has it: whether a small convolution ran on it, and if not, why. */
+export const deviceStatusSchema = z.object({ device: z.enum(ONNX_DEVICE_CHOICES).exclude(['auto']), available: z.boolean(), reason: z.string().nullable() });
+export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
+
 /** One engine backend as this machine has it: whether a render could use it, and if not, why. */
-export const backendStatusSchema = z.object({ name: z.string(), available: z.boolean(), reason: z.string().nullable() });
+export const backendStatusSchema = z.object({
+  name: z.string(),
+  available: z.boolean(),
+  reason: z.string().nullable(),
+  /** onnx: each execution provider, and the one its 'auto' device picks here. */
+  devices: z.array(deviceStatusSchema).optional(),
+  autoDevice: z.string().optional(),
+});
 export type BackendStatus = z.infer<typeof backendStatusSchema>;
 
 /** What a render is expected to cost before it starts, on the backend it would use. */

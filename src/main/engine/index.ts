@@ -1,6 +1,6 @@
 export { initBackend, activeBackend, BACKEND_CHOICES } from './backend/index.js';
 export type { BackendChoice, BackendInfo, BackendKind, OnnxDeviceChoice } from './backend/index.js';
-export { DEVICE_CHOICES } from './backend/index.js';
+export { DEVICE_CHOICES, onnxDeviceStatuses } from './backend/index.js';
 export { Vgg19, forwardFlops, expectedKernelShape, BGR_MEAN } from './vgg19.js';
 export type { ConvWeights, Vgg19Weights, VggWeights } from './vgg19.js';
 export { stylize } from './stylize.js';

@@ -1,6 +1,7 @@
-import { ref } from 'vue';
+import { ref, type Ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { BackendStatus, RenderEstimate } from '../../common/contract/domain.js';
+import type { OnnxDeviceChoice } from '../../common/devices.js';
 import type { RenderSettingsInput } from '../../common/settings.js';
 import { api } from '../api/index.js';
 import { useAppStore } from './app.js';
@@ -19,6 +20,8 @@ export const useEngineStore = defineStore('engine', () => {
   const backends = ref<BackendStatus[] | null>(null);
   const loading = ref(false);
   const choice = ref('auto');
+  /** onnx's execution provider, used where renders run on onnx. */
+  const device = ref<OnnxDeviceChoice>('auto');
   const estimate = ref<RenderEstimate | null>(null);
   let asked = 0;
 
@@ -29,6 +32,7 @@ export const useEngineStore = defineStore('engine', () => {
       const listed = await api.backends.list({});
       backends.value = listed.backends;
       choice.value = listed.choice;
+      device.value = listed.device;
     } catch (error) {
       ui.showError(error);
     } finally {
@@ -36,17 +40,21 @@ export const useEngineStore = defineStore('engine', () => {
     }
   }
 
-  async function choose(name: string): Promise<void> {
-    const before = choice.value;
-    choice.value = name;
+  /** Shows the new choice at once and keeps it; a refusal puts the old one back and says why. */
+  async function keep<T>(chosen: Ref<T>, next: T, save: () => Promise<unknown>): Promise<void> {
+    const before = chosen.value;
+    chosen.value = next;
     try {
-      await api.backends.choose({ name });
+      await save();
       void app.refresh();
     } catch (error) {
-      choice.value = before;
+      chosen.value = before;
       ui.showError(error);
     }
   }
+
+  const choose = (name: string) => keep(choice, name, () => api.backends.choose({ name }));
+  const chooseDevice = (next: OnnxDeviceChoice) => keep(device, next, () => api.backends.chooseDevice({ device: next }));
 
   /** Asks for the estimate of these inputs; an answer to an older question is dropped. */
   async function refreshEstimate(input: { settings: RenderSettingsInput; contentId: string | null; styleIds: string[] } | null): Promise<void> {
@@ -66,5 +74,5 @@ export const useEngineStore = defineStore('engine', () => {
     }
   }
 
-  return { backends, loading, choice, estimate, load, choose, refreshEstimate };
+  return { backends, loading, choice, device, estimate, load, choose, chooseDevice, refreshEstimate };
 });

@@ -1,9 +1,10 @@
+import { ONNX_DEVICE_CHOICES, type OnnxDevice, type OnnxDeviceChoice } from '../../../common/devices.js';
 import { AtelierError } from '../../../common/errors.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
 
-export const DEVICE_CHOICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
-export type OnnxDeviceChoice = (typeof DEVICE_CHOICES)[number];
+export const DEVICE_CHOICES = ONNX_DEVICE_CHOICES;
+export type { OnnxDeviceChoice };
 
 /**
  * What `auto` tries before the CPU, in order. WebGPU is left out: ORT calls it experimental, and on a
@@ -41,6 +42,22 @@ export async function pickOnnxDevice(choice: OnnxDeviceChoice): Promise<{ device
   return { device: 'cpu', skipped };
 }
 
+/**
+ * Every named provider on this machine: whether a small convolution ran on it, and if not, why. For
+ * the studio's picker; a render still starts its own provider (pickOnnxDevice).
+ */
+export async function onnxDeviceStatuses(): Promise<{ device: OnnxDevice; available: boolean; reason: string | null }[]> {
+  const ort = await loadOnnxRuntime();
+  const listed = new Set(ort.listSupportedBackends().map((b) => b.name));
+  const named = ONNX_DEVICE_CHOICES.filter((choice): choice is OnnxDevice => choice !== 'auto');
+  const statuses = [];
+  for (const device of named) {
+    const failure = listed.has(device) ? await probe(ort, device) : `not in ONNX Runtime's ${process.platform}-${process.arch} build`;
+    statuses.push({ device, available: !failure, reason: failure ?? null });
+  }
+  return statuses;
+}
+
 /** Runs a 3×3 convolution on the provider; undefined if it worked, else why not. */
 async function probe(ort: OnnxRuntime, device: string): Promise<string | undefined> {
   const g = new GraphBuilder();
@@ -58,6 +75,8 @@ async function probe(ort: OnnxRuntime, device: string): Promise<string | undefin
     }
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    // A failed check inside ORT reads "<source file>:<line> <function> <condition> was false. <why>": the why is what a person can use.
+    return message.replace(/^\S+\.cc:\d+ .* was false\. /, '');
   }
 }

@@ -1,6 +1,8 @@
 import type { BackendStatus, Handlers, ImageAsset } from '../../../common/contract/index.js';
+import type { OnnxDeviceChoice } from '../../../common/devices.js';
 import { AtelierError } from '../../../common/errors.js';
 import type { StageReport } from '../../../common/progress.js';
+import type { BackendChoice } from '../../engine/index.js';
 import type { PreferencesStore } from '../preferences/index.js';
 import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed } from './estimate.js';
 import { forkHelper, type StartHelper } from './helper-process.js';
@@ -14,9 +16,14 @@ export interface BackendsOptions {
   startHelper?: StartHelper;
 }
 
+export interface RenderEngine {
+  backend?: BackendChoice;
+  device?: OnnxDeviceChoice;
+}
+
 export type BackendsService = Handlers['backends'] & {
-  /** The backend a render queued now should ask the engine for; undefined: the engine's own choice. */
-  renderBackend(): Promise<string | undefined>;
+  /** The backend (and onnx device) a render queued now should ask the engine for; unset: the engine's own choice. */
+  renderEngine(): Promise<RenderEngine>;
   /** Folds a finished render's measured speed into the estimates. */
   recordRender(render: { backend: string; stages: readonly StageReport[]; durationMs: number }): Promise<void>;
   /** Stops the planning process. */
@@ -46,8 +53,8 @@ export function createBackends({ preferences, library, startHelper = forkHelper 
 
   return {
     async list() {
-      const [{ backend }, backends] = await Promise.all([preferences.read(), statuses()]);
-      return { choice: backend, backends };
+      const [{ backend, device }, backends] = await Promise.all([preferences.read(), statuses()]);
+      return { choice: backend, device, backends };
     },
 
     async choose({ name }) {
@@ -57,6 +64,17 @@ export function createBackends({ preferences, library, startHelper = forkHelper 
         if (!status.available) throw new AtelierError('BACKEND_UNAVAILABLE', `the ${name} backend cannot start on this machine: ${status.reason}`);
       }
       await preferences.update((current) => ({ ...current, backend: name }));
+      return null;
+    },
+
+    async chooseDevice({ device }) {
+      if (device !== 'auto') {
+        const onnx = (await statuses()).find((s) => s.name === 'onnx');
+        if (!onnx?.available) throw new AtelierError('BACKEND_UNAVAILABLE', `the ${device} device belongs to the onnx backend, which cannot start on this machine: ${onnx?.reason ?? 'it was not probed'}`);
+        const status = onnx.devices?.find((d) => d.device === device);
+        if (!status?.available) throw new AtelierError('BACKEND_UNAVAILABLE', `the ${device} device cannot run on this machine: ${status?.reason ?? 'it was not probed'}`);
+      }
+      await preferences.update((current) => ({ ...current, device }));
       return null;
     },
 
@@ -73,9 +91,13 @@ export function createBackends({ preferences, library, startHelper = forkHelper 
       return { backend, seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(stages)) / 1000, bytes, tooLarge, measured: !!measured };
     },
 
-    async renderBackend() {
-      const { backend } = await preferences.read();
-      return backend === 'auto' ? undefined : backend;
+    async renderEngine() {
+      const { backend, device } = await preferences.read();
+      // The device applies only where renders run on onnx, named or the automatic pick (named then too,
+      // so that nothing else, ATELIER_BACKEND included, decides otherwise).
+      if (device !== 'auto' && (await effectiveBackend()) === 'onnx') return { backend: 'onnx', device };
+      // The engine checks the name again; the preferences file holds whatever was chosen.
+      return backend === 'auto' ? {} : { backend: backend as BackendChoice };
     },
 
     dispose() {

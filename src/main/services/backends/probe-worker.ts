@@ -1,7 +1,8 @@
 // Entry point of a backend probe (forked by probe.ts): tries backends in the order given until one
 // starts, and says for each whether it could. A process holds one backend for good, so the ones after
 // a success are left for another probe process.
-import { initBackend, type BackendChoice } from '../../engine/index.js';
+import type { BackendStatus } from '../../../common/contract/index.js';
+import { initBackend, onnxDeviceStatuses, type BackendChoice } from '../../engine/index.js';
 import { parentChannel } from './helper-process.js';
 
 /**
@@ -16,14 +17,16 @@ function reason(kind: string, error: unknown): string {
   return missing ? `the ${missing[1]} package is not installed` : text;
 }
 
-const send = parentChannel<BackendChoice[], { name: string; available: boolean; reason: string | null }[]>((kinds) => void probe(kinds));
+const send = parentChannel<BackendChoice[], BackendStatus[]>((kinds) => void probe(kinds));
 
 async function probe(kinds: BackendChoice[]): Promise<void> {
-  const results: { name: string; available: boolean; reason: string | null }[] = [];
+  const results: BackendStatus[] = [];
   for (const kind of kinds) {
     try {
-      await initBackend({ backend: kind });
-      results.push({ name: kind, available: true, reason: null });
+      const started = await initBackend({ backend: kind });
+      // Each of onnx's providers is tried too, for the studio's device picker.
+      const devices = kind === 'onnx' && { devices: await onnxDeviceStatuses(), autoDevice: started.device! };
+      results.push({ name: kind, available: true, reason: null, ...devices });
       break;
     } catch (error) {
       results.push({ name: kind, available: false, reason: reason(kind, error) });

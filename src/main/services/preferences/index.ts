@@ -1,11 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ONNX_DEVICE_CHOICES } from '../../../common/devices.js';
 import { JsonStore } from '../store/index.js';
 
 const preferencesSchema = z.object({
   /** 'auto' or a backend's name, for the renders queued from now on. */
   backend: z.string().default('auto'),
+  /** onnx's execution provider, for the renders queued from now on that run on onnx. */
+  device: z.enum(ONNX_DEVICE_CHOICES).default('auto'),
   /** Chosen in the desktop app; null: the data folder's exports/. */
   exportDir: z.string().nullable().default(null),
   /** Measured speed per backend, from finished renders (see backends/estimate.ts). */

@@ -28,8 +28,8 @@ export interface QueueOptions {
   library: QueueLibrary;
   /** Told when a job is done or has failed (a desktop notification); not for cancels, the person's own act. */
   notify?: (message: { title: string; body: string }) => void;
-  /** The engine backend for a render queued now (the person's choice); undefined: the engine picks. */
-  backend?: () => Promise<string | undefined>;
+  /** The engine backend and onnx device for a render queued now (the person's choice); unset: the engine picks. */
+  engine?: () => Promise<Pick<RenderRequest, 'backend' | 'device'>>;
   /** Told each finished (not cancelled) render's measured timing, for the estimates. */
   onRendered?: (render: { backend: string; stages: StageReport[]; durationMs: number }) => void;
   /**
@@ -66,7 +66,7 @@ interface Entry {
  * Renders one job at a time, first in first out, each in a child process of its own (see
  * render-process.ts): the main process stays responsive, and a crashed render fails its job only.
  */
-export function createQueue({ library, notify, backend, onRendered, models, launch = forkRenderProcess }: QueueOptions): QueueService {
+export function createQueue({ library, notify, engine, onRendered, models, launch = forkRenderProcess }: QueueOptions): QueueService {
   const entries: Entry[] = [];
   const listeners = new Set<(job: Job) => void>();
   const statusListeners = new Set<(status: QueueStatus) => void>();
@@ -97,9 +97,8 @@ export function createQueue({ library, notify, backend, onRendered, models, laun
 
   async function add(pair: Pair, batchId?: string): Promise<Entry> {
     const network = pair.settings.instant ? 'fast-style' : (pair.settings.network ?? 'vgg19');
-    const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models(network) }) };
-    const chosen = await backend?.();
-    const entry: Entry = { pair, request: chosen ? { ...request, backend: chosen as RenderRequest['backend'] } : request, job: newJob(pair.id, batchId) };
+    const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models(network) }), ...(await engine?.()) };
+    const entry: Entry = { pair, request, job: newJob(pair.id, batchId) };
     entries.push(entry);
     emit(entry.job);
     return entry;
@@ -340,7 +339,7 @@ function newRender(pair: Pair, outcome: RenderOutcome, startedAt: Date): NewRend
   return {
     pairId: pair.id, settings: pair.settings, contentId: pair.contentId, styles: pair.styles,
     startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(),
-    backend: outcome.backend, cancelled: outcome.cancelled, losses: outcome.losses,
+    backend: outcome.backend, ...(outcome.device && { device: outcome.device }), cancelled: outcome.cancelled, losses: outcome.losses,
     width: outcome.image.width, height: outcome.image.height, image: outcome.image,
   };
 }

@@ -32,7 +32,11 @@ function render(request: RenderRequest): Promise<FromWorker> {
         post({ type: 'progress', update: { ...update, ...(previewJpeg && { previewJpegBase64: previewJpeg.toString('base64') }) } });
       },
     });
-  return result.then(({ image, losses, stages, cancelled, backend }) => ({ type: 'done', outcome: { image, losses, stages, cancelled, backend } }));
+  return result.then(({ image, losses, stages, cancelled, backend, backendInfo }) => ({
+    type: 'done',
+    // An instant render paints on tfjs even when the backend is onnx: no provider to report.
+    outcome: { image, losses, stages, cancelled, backend, ...(!request.settings.instant && backendInfo.device && { device: backendInfo.device }) },
+  }));
 }
 
 async function looks(request: LooksRequest): Promise<FromWorker> {

@@ -1,0 +1,7 @@
+/**
+ * ONNX Runtime's execution providers the onnx backend can run on, as the CLI's `--device` and the
+ * studio's device picker name them. 'auto': the first GPU provider that starts, else the CPU.
+ */
+export const ONNX_DEVICE_CHOICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+export type OnnxDeviceChoice = (typeof ONNX_DEVICE_CHOICES)[number];
+export type OnnxDevice = Exclude<OnnxDeviceChoice, 'auto'>;
