@@ -81,6 +81,25 @@ describe('issue 8 services', () => {
     expect((await call<{ choice: string }>('backends:list')).choice).toBe('wasm');
   });
 
+  it("lists onnx's devices with why each cannot start, keeps a choice of one that can, and refuses the others", async () => {
+    type Listed = { device: string; backends: { name: string; devices?: { device: string; available: boolean; reason: string | null }[]; autoDevice?: string }[] };
+    const before = await call<Listed>('backends:list');
+    expect(before.device).toBe('auto');
+    const onnx = before.backends.find((b) => b.name === 'onnx')!;
+    expect(onnx.autoDevice).toBe('cpu');
+    expect(onnx.devices!.map((d) => [d.device, d.available])).toEqual([['cpu', true], ['cuda', false], ['dml', false], ['coreml', false], ['webgpu', false]]);
+    // Only onnx lists devices.
+    expect(before.backends.filter((b) => b.devices).map((b) => b.name)).toEqual(['onnx']);
+
+    expect(await refused('backends:chooseDevice', { device: 'cuda' })).toBe('BACKEND_UNAVAILABLE');
+    // The name is checked at the door, before the service sees it.
+    expect(await refused('backends:chooseDevice', { device: 'tpu' })).toBe('BAD_REQUEST');
+    await call('backends:chooseDevice', { device: 'cpu' });
+    expect((await call<Listed>('backends:list')).device).toBe('cpu');
+    expect(JSON.parse(await readFile(join(dir, 'data', 'preferences.json'), 'utf8'))).toMatchObject({ backend: 'wasm', device: 'cpu' });
+    await call('backends:chooseDevice', { device: 'auto' });
+  });
+
   it('estimates from the built-in figure, more for a larger size, and says when the backend cannot hold it', async () => {
     const style = (await call<{ image: { id: string } }>('library:importImage', { name: 'starry_night.jpg', dataBase64: (await readFile(STARRY_NIGHT)).toString('base64') })).image;
     const look = await call<{ id: string }>('library:savePair', { name: 'look', contentId: photos[1]!.id, styles: [{ imageId: style.id, weight: 1 }], settings: TINY });

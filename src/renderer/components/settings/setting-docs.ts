@@ -9,7 +9,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   size: { label: 'Size', help: 'Long side of the result in pixels; time and memory grow with its square.' },
   scales: { label: 'Stages', help: 'Coarse-to-fine stage sizes, ascending, the last equal to Size; empty chooses them from the size.' },
   iterations: { label: 'Iterations', help: 'Optimizer steps per stage: one number for all, or one per stage; empty chooses them from the size.' },
-  optimizer: { label: 'Optimizer', help: 'L-BFGS converges in fewer steps (the paper’s choice); Adam is steadier at large sizes.' },
+  optimizer: { label: 'Optimizer', help: 'L-BFGS converges in fewer steps (the paper’s choice); Adam is steadier at large sizes; Gradient is plain gradient descent.' },
   learningRate: { label: 'Learning rate', help: 'Adam’s step size in pixel units (0–255).' },
   historySize: { label: 'History size', help: 'How many past steps L-BFGS remembers to estimate curvature.' },
   init: { label: 'Start from', help: 'The starting image: the content photo, seeded noise, or the style image.' },
@@ -28,7 +28,13 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
 };
 
 export const MODE_LABELS = { transfer: 'Transfer', content: 'Content', texture: 'Texture' } as const;
-export const OPTIMIZER_LABELS = { lbfgs: 'L-BFGS', adam: 'Adam', gd: 'Gradient descent' } as const;
+/** Short enough for one line of the segmented control at 1024 px; the titles say them in full. */
+export const OPTIMIZER_LABELS = { lbfgs: 'L-BFGS', adam: 'Adam', gd: 'Gradient' } as const;
+export const OPTIMIZER_TITLES = {
+  lbfgs: 'Limited-memory BFGS, a quasi-Newton method',
+  adam: 'Adam, adaptive moment estimation',
+  gd: 'Plain gradient descent at the learning rate',
+} as const;
 export const INIT_LABELS = { '': 'Automatic', content: 'Content photo', noise: 'Noise', style: 'Style image' } as const;
 export const TV_KIND_LABELS = { l1: 'L1', squared: 'Squared' } as const;
 export const POOLING_LABELS = { avg: 'Average', max: 'Max' } as const;
