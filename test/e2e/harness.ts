@@ -4,7 +4,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
+
+export { CHROMIUM } from '../support/chromium.js';
 
 /**
  * The web server (`dist/main/web/serve.js`, as `npm run serve` starts it) on a fresh data folder and
@@ -13,11 +16,13 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
  */
 
 export const REPO = process.cwd();
-export const CHROMIUM = '/usr/bin/chromium';
 const SERVE = join(REPO, 'dist', 'main', 'web', 'serve.js');
 export const SAMPLES = resolve(REPO, '..', 'shared', 'images');
 
-/** Keeps a log of every toast shown in the page (they dismiss themselves, so a slow check could miss one). */
+/**
+ * Runs in the page before its own scripts, on every load: keeps a log of every toast shown (they
+ * dismiss themselves, so a slow check could miss one) and reports Content-Security-Policy violations.
+ */
 const RECORDER = `
   window.__toasts = [];
   const seen = new WeakSet();
@@ -30,6 +35,7 @@ const RECORDER = `
     }
   };
   new MutationObserver(look).observe(document, { subtree: true, childList: true });
+  document.addEventListener('securitypolicyviolation', (e) => window.__reportCsp(e.violatedDirective + ' ' + e.blockedURI));
 `;
 
 export interface Studio {
@@ -38,11 +44,17 @@ export interface Studio {
   loginUrl: string;
   page: Page;
   pageErrors: string[];
+  cspViolations: string[];
   serverLog(): string;
   byTestId(id: string): Locator;
   inPage<T>(expression: string): Promise<T>;
-  /** Polls a page expression until it is true (page.waitForFunction would eval in the page, which the CSP refuses). */
-  waitInPage(expression: string, timeout?: number): Promise<void>;
+  /**
+   * Polls a page expression until it is true (page.waitForFunction would eval in the page, which the
+   * CSP refuses); gives up at once when `failIf` evaluates to something truthy, saying what it was.
+   */
+  waitInPage(expression: string, timeout?: number, failIf?: string): Promise<void>;
+  /** A contract call over the page's own session, as the studio makes it; throws with the server's message when refused. */
+  call<T>(service: string, method: string, payload: object): Promise<T>;
   /** Waits for a toast of this kind whose "title | message" contains `text`; returns that text. */
   toast(kind: 'success' | 'error' | 'info', text: string): Promise<string>;
   /** Screenshots at the current viewport into $TMPDIR/<shots>, never the repository. */
@@ -50,7 +62,14 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-export async function startStudio(shotsFolder: string): Promise<Studio> {
+export interface StudioOptions {
+  /** The page's size at the start (default 1440×900). */
+  viewport?: { width: number; height: number };
+  /** Start the server without --samples, as a studio without the bundled samples. */
+  noSamples?: boolean;
+}
+
+export async function startStudio(shotsFolder: string, options: StudioOptions = {}): Promise<Studio> {
   if (!existsSync(SERVE) || !existsSync(join(REPO, 'dist', 'renderer', 'index.html'))) {
     throw new Error(`the end-to-end tests need the built app (${SERVE} and dist/renderer); run \`npm run -s build\` first`);
   }
@@ -60,7 +79,9 @@ export async function startStudio(shotsFolder: string): Promise<Studio> {
   const root = await mkdtemp(join(tmpdir(), 'atelier-e2e-'));
   const dataDir = join(root, 'data');
   let log = '';
-  const server: ChildProcess = spawn(process.execPath, [SERVE, '--port', '0', '--data', dataDir, '--samples', SAMPLES], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The server exactly as a person starts it; its login address is the one line on stdout.
+  const samples = options.noSamples ? [] : ['--samples', SAMPLES];
+  const server: ChildProcess = spawn(process.execPath, [SERVE, '--port', '0', '--data', dataDir, ...samples], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const loginUrl = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`the web server printed no address in 60 s:\n${log}`)), 60_000);
@@ -75,21 +96,21 @@ export async function startStudio(shotsFolder: string): Promise<Studio> {
     });
   });
 
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const browser: Browser = await launchChromium();
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1440, height: 900 } });
   const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.exposeFunction('__reportCsp', (violation: string) => cspViolations.push(violation));
   await page.addInitScript(RECORDER);
   page.setDefaultTimeout(15_000);
 
   const inPage = <T>(expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
-  async function waitInPage(expression: string, timeout = 15_000): Promise<void> {
+  async function waitInPage(expression: string, timeout = 15_000, failIf?: string): Promise<void> {
     const deadline = Date.now() + timeout;
     while (!(await page.evaluate(`!!(${expression})`))) {
+      const failure = failIf && (await page.evaluate(failIf));
+      if (failure) throw new Error(`gave up waiting for ${expression}: ${String(failure)}\n--- server log ---\n${log.slice(-3000)}`);
       if (Date.now() > deadline) throw new Error(`waited ${timeout} ms in vain for: ${expression}\n--- server log ---\n${log.slice(-3000)}`);
       await new Promise((next) => setTimeout(next, 50));
     }
@@ -97,11 +118,17 @@ export async function startStudio(shotsFolder: string): Promise<Studio> {
   let shotNumber = 0;
 
   return {
-    root, dataDir, loginUrl, page, pageErrors,
+    root, dataDir, loginUrl, page, pageErrors, cspViolations,
     serverLog: () => log,
     byTestId: (id) => page.getByTestId(id),
     inPage,
     waitInPage,
+    async call<T>(service: string, method: string, payload: object) {
+      const response = await page.request.post(new URL(`/api/${service}/${method}`, loginUrl).href, { data: payload });
+      const body = (await response.json()) as { ok: boolean; value: T; error?: { message: string } };
+      if (!body.ok) throw new Error(`${service}:${method} failed: ${body.error?.message}`);
+      return body.value;
+    },
     async toast(kind, text) {
       const find = `window.__toasts.find((t) => t.kind === ${JSON.stringify(kind)} && t.text.includes(${JSON.stringify(text)}))`;
       await waitInPage(find);

@@ -1,93 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Browser, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../support/chromium.js';
+import { hasChromium } from '../support/chromium.js';
+import { SAMPLES, startStudio, type Studio } from './harness.js';
 
 /**
  * The studio's Instant way to start, end to end: the real web server on a fresh data folder (the
- * fast-style networks installed in this checkout's models/), Debian's Chromium, and what a person
- * does — open Instant, pick a photo, see the nine looks, pick one, set the strength, render full size,
- * and get a render the library keeps and exports with its settings. Screenshots go to
- * $TMPDIR/atelier-e2e-instant-shots (never into the repository).
+ * fast-style networks installed in this checkout's models/), Debian's Chromium (both started by
+ * harness.ts), and what a person does — open Instant, pick a photo, see the nine looks, pick one, set
+ * the strength, render full size, and get a render the library keeps and exports with its settings.
+ * Screenshots go to $TMPDIR/atelier-e2e-instant-shots (never into the repository).
  */
 
-const REPO = process.cwd();
-const SERVE = join(REPO, 'dist', 'main', 'web', 'serve.js');
-const SAMPLES = resolve(REPO, '..', 'shared', 'images');
 const CONTENT = join(SAMPLES, 'content', 'tubingen.jpg');
-const SHOTS = join(tmpdir(), 'atelier-e2e-instant-shots');
 const NINE = ['La Muse', 'Mathura', 'Matilde Pérez', 'Matta', 'Rain Princess', 'The Scream', 'Udnie', 'The Great Wave', 'The Shipwreck'];
 
 // Painting nine looks and a full-size picture on WebAssembly takes minutes when another render shares
 // the cores; the bounds below are for a busy machine, not speed targets (those are in the bench).
 describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)', { timeout: 400_000 }, () => {
-  let root: string;
-  let server: ChildProcess | undefined;
-  let serverLog = '';
-  let loginUrl: string;
-  let browser: Browser;
+  let s: Studio;
   let page: Page;
-  const pageErrors: string[] = [];
-
-  /** Waits until a page expression is true (polled over DevTools: the studio's CSP refuses eval in the page). */
-  async function waitInPage(expression: string, timeout = 15_000): Promise<void> {
-    const deadline = Date.now() + timeout;
-    while (!(await page.evaluate(`!!(${expression})`))) {
-      if (Date.now() > deadline) throw new Error(`waited ${timeout} ms in vain for: ${expression}\n--- server log ---\n${serverLog.slice(-3000)}`);
-      await new Promise((next) => setTimeout(next, 100));
-    }
-  }
-
-  /** A contract call over the page's own session, as the studio makes it. */
-  async function call<T>(service: string, method: string, payload: object): Promise<T> {
-    const response = await page.request.post(new URL(`/api/${service}/${method}`, loginUrl).href, { data: payload });
-    const body = (await response.json()) as { ok: boolean; value: T; error?: { message: string } };
-    if (!body.ok) throw new Error(`${service}:${method} failed: ${body.error?.message}`);
-    return body.value;
-  }
+  let loginUrl: string;
+  let pageErrors: string[];
+  const waitInPage = (expression: string, timeout?: number) => s.waitInPage(expression, timeout);
+  const call = <T>(service: string, method: string, payload: object) => s.call<T>(service, method, payload);
 
   beforeAll(async () => {
-    if (!existsSync(SERVE) || !existsSync(join(REPO, 'dist', 'renderer', 'index.html'))) {
-      throw new Error(`the end-to-end tests need the built app (${SERVE} and dist/renderer); run \`npm run -s build\` first`);
-    }
-    await rm(SHOTS, { recursive: true, force: true });
-    await mkdir(SHOTS, { recursive: true });
-    root = await mkdtemp(join(tmpdir(), 'atelier-e2e-instant-'));
-    const child = spawn(process.execPath, [SERVE, '--port', '0', '--data', join(root, 'data')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    server = child;
-    child.stderr!.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    loginUrl = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the web server printed no address in 60 s:\n${serverLog}`)), 60_000);
-      child.once('exit', (code) => reject(new Error(`the web server exited (${code}):\n${serverLog}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const match = /^Atelier web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(match[1]!);
-        }
-      });
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(15_000);
+    s = await startStudio('atelier-e2e-instant-shots', { noSamples: true });
+    ({ page, loginUrl, pageErrors } = s);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((done) => server!.once('exit', done));
-      server.kill('SIGTERM');
-      const timer = setTimeout(() => server!.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    if (root) await rm(root, { recursive: true, force: true });
+    await s?.close();
   });
 
   it('shows a photo in all nine looks as a grid', async () => {
@@ -109,9 +54,9 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
     expect(captions).toEqual(NINE);
     const sizes = await page.locator('[data-testid="instant-look"] img').evaluateAll((imgs) => imgs.map((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { naturalHeight: number }).naturalHeight]));
     expect(sizes).toEqual(Array.from({ length: 9 }, () => [256, 192]));
-    await page.screenshot({ path: join(SHOTS, '01-grid-1440.png') });
+    await s.shot('grid');
     await page.setViewportSize({ width: 1024, height: 700 });
-    await page.screenshot({ path: join(SHOTS, '02-grid-1024.png') });
+    await s.shot('grid');
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
@@ -121,17 +66,17 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
     await page.getByTestId('instant-strength').fill('60');
     await waitInPage(`document.querySelector('[data-testid="instant-blend"]').style.opacity === '0.6'`);
     await page.getByTestId('instant-keep-colors').check();
-    await page.screenshot({ path: join(SHOTS, '03-picked-1440.png') });
+    await s.shot('picked');
 
     await page.getByTestId('instant-render').click();
     await page.getByTestId('instant-dialog').waitFor({ state: 'detached' });
     await waitInPage(`document.querySelector('[data-testid="queue-job"]')?.dataset.state === 'done'`, 300_000);
-    await page.screenshot({ path: join(SHOTS, '04-rendered-1440.png') });
+    await s.shot('rendered');
     // Its details say what it is, without the optimization's losses it never had.
     await page.getByTestId('details-toggle').click();
     expect(await page.getByTestId('render-instant').textContent()).toMatch(/Instant style\s*The Great Wave at 60%/);
     expect(await page.getByTestId('render-details').getByRole('heading', { name: 'Losses' }).count()).toBe(0);
-    await page.screenshot({ path: join(SHOTS, '04b-details-1440.png') });
+    await s.shot('details');
     await page.getByTestId('details-toggle').click();
 
     const [render] = await call<{ id: string; width: number; height: number; settings: Record<string, unknown> }[]>('library', 'listRenders', {});
@@ -165,7 +110,7 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
       [pair] = await call<{ settings: Record<string, unknown> }[]>('library', 'listPairs', {});
     }
     expect(pair!.settings).toMatchObject({ instant: { net: 'wave', strength: 40 } });
-    await page.screenshot({ path: join(SHOTS, '05-instant-pair-1440.png') });
+    await s.shot('instant-pair');
 
     const advanced = page.getByTestId('advanced-settings');
     if (!(await advanced.evaluate((el) => (el as unknown as { open: boolean }).open))) await advanced.locator('summary').click();
@@ -173,10 +118,10 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
     await network.scrollIntoViewIfNeeded();
     expect(await network.getByRole('radio', { name: 'VGG19' }).isChecked()).toBe(true);
     expect(await page.getByTestId('vgg16-missing').textContent()).toMatch(/VGG16 is not installed: npx atelier models install --only vgg16/);
-    await page.screenshot({ path: join(SHOTS, '06-network-1440.png') });
+    await s.shot('network');
     await page.setViewportSize({ width: 1024, height: 700 });
     await network.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SHOTS, '07-network-1024.png') });
+    await s.shot('network');
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 });

@@ -1,30 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../support/chromium.js';
+import { hasChromium } from '../support/chromium.js';
+import { SAMPLES, startStudio, type Studio } from './harness.js';
 
 /**
  * The studio end to end: the real web server (`dist/main/web/serve.js`, as `npm run serve` starts it)
- * on a fresh data folder, Debian's Chromium driven by playwright-core, and what a person does — first
- * run, import, compose a pair, render, cancel, export, drop the export back, reload, bad files. Renders
- * are tiny (64 px, one stage) so the whole file runs in well under three minutes on two cores.
+ * on a fresh data folder, Debian's Chromium driven by playwright-core (both started by harness.ts), and
+ * what a person does — first run, import, compose a pair, render, cancel, export, drop the export back,
+ * reload, bad files. Renders are tiny (64 px, one stage) so the whole file runs in well under three
+ * minutes on two cores.
  *
  * Page code is written as strings: this Node project has no DOM types (see test/web/chromium.test.ts).
  * Screenshots go to $TMPDIR/atelier-e2e-shots (never into the repository).
  */
 
-const REPO = process.cwd();
-const SERVE = join(REPO, 'dist', 'main', 'web', 'serve.js');
-const SAMPLES = resolve(REPO, '..', 'shared', 'images');
 const CONTENT = join(SAMPLES, 'content', 'tubingen.jpg');
 const STYLE = join(SAMPLES, 'style', 'starry_night.jpg');
-const SHOTS = join(tmpdir(), 'atelier-e2e-shots');
 
 /** One-stage render settings small enough to finish in seconds on wasm. */
 const SIZE = '64';
@@ -32,63 +27,22 @@ const ITERATIONS = '24';
 const PROGRESS_EVERY = '2';
 const EXPORT_NAME = 'e2e-tubingen-starry';
 
-/**
- * Runs in the page before its own scripts, on every load: keeps a log of every toast shown (they
- * dismiss themselves, so a slow check could miss one) and reports Content-Security-Policy violations.
- */
-const RECORDER = `
-  window.__toasts = [];
-  const seen = new WeakSet();
-  const look = () => {
-    for (const el of document.querySelectorAll('[data-testid="toast"]')) {
-      if (seen.has(el)) continue;
-      seen.add(el);
-      const words = (selector) => (el.querySelector(selector)?.textContent ?? '').replace(/\\s+/g, ' ').trim();
-      window.__toasts.push({ kind: el.dataset.kind, text: words('strong') + ' | ' + words('.message') });
-    }
-  };
-  new MutationObserver(look).observe(document, { subtree: true, childList: true });
-  document.addEventListener('securitypolicyviolation', (e) => window.__reportCsp(e.violatedDirective + ' ' + e.blockedURI));
-`;
-
 // Needs Debian's Chromium (never downloaded); skipped, saying so, without it. The build is not optional:
 // `npm test` and `npm run test:e2e` build first, so a missing dist/ fails loudly in beforeAll.
 describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', () => {
+  let s: Studio;
+  let page: Page;
   let root: string;
   let dataDir: string;
-  let server: ChildProcess | undefined;
-  let serverLog = '';
   let loginUrl: string;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-  const cspViolations: string[] = [];
-  let shotNumber = 0;
+  let pageErrors: string[];
+  let cspViolations: string[];
 
-  async function shot(name: string): Promise<string> {
-    const path = join(SHOTS, `${String(++shotNumber).padStart(2, '0')}-${name}.png`);
-    // Transitions run to their end first: a half-faded dialog or toast is not what a person sees.
-    await page.screenshot({ path, animations: 'disabled' });
-    return path;
-  }
-
-  const byTestId = (id: string): Locator => page.getByTestId(id);
-
-  /** Evaluates a page expression (a string: no DOM types here) and returns its value. */
-  const inPage = <T>(expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
-  /**
-   * Waits until a page expression is true. Polled with page.evaluate (run over the DevTools protocol):
-   * page.waitForFunction with a string evals it inside the page, which the studio's CSP rightly refuses.
-   */
-  async function waitInPage(expression: string, timeout = 15_000, failIf?: string): Promise<void> {
-    const deadline = Date.now() + timeout;
-    while (!(await page.evaluate(`!!(${expression})`))) {
-      const failure = failIf && (await page.evaluate(failIf));
-      if (failure) throw new Error(`gave up waiting for ${expression}: ${String(failure)}\n--- server log ---\n${serverLog.slice(-3000)}`);
-      if (Date.now() > deadline) throw new Error(`waited ${timeout} ms in vain for: ${expression}`);
-      await new Promise((next) => setTimeout(next, 50));
-    }
-  }
+  const shot = (name: string) => s.shot(name);
+  const byTestId = (id: string) => s.byTestId(id);
+  const inPage = <T>(expression: string) => s.inPage<T>(expression);
+  const waitInPage = (expression: string, timeout?: number, failIf?: string) => s.waitInPage(expression, timeout, failIf);
+  const toast = (kind: 'success' | 'error' | 'info', text: string) => s.toast(kind, text);
 
   /** A failed render, in the UI's words (for giving up at once instead of waiting out a timeout). */
   const RENDER_FAILED = `document.querySelector('[data-testid="queue-job"]')?.dataset.state === 'failed' &&
@@ -112,17 +66,6 @@ describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', ()
     await waitInPage(`document.querySelector('[data-testid="save-state"]')?.textContent.trim() === 'Saved'`);
   }
 
-  /**
-   * Waits for a toast of this kind whose text ("title | message") contains `text`, and returns that
-   * text. Toasts dismiss themselves after a few seconds, so the page keeps a log of every toast shown
-   * (see RECORDER).
-   */
-  async function toast(kind: 'success' | 'error' | 'info', text: string): Promise<string> {
-    const find = `window.__toasts.find((t) => t.kind === ${JSON.stringify(kind)} && t.text.includes(${JSON.stringify(text)}))`;
-    await waitInPage(find);
-    return inPage<string>(`${find}.text`);
-  }
-
   const toastCount = (kind: 'success' | 'error' | 'info'): Promise<number> =>
     inPage<number>(`window.__toasts.filter((t) => t.kind === ${JSON.stringify(kind)}).length`);
 
@@ -130,54 +73,13 @@ describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', ()
   const count = (selector: string): Promise<number> => page.locator(selector).count();
 
   beforeAll(async () => {
-    if (!existsSync(SERVE) || !existsSync(join(REPO, 'dist', 'renderer', 'index.html'))) {
-      throw new Error(`the end-to-end tests need the built app (${SERVE} and dist/renderer); run \`npm run -s build\` first`);
-    }
     if (!existsSync(CONTENT) || !existsSync(STYLE)) throw new Error(`the sample images are missing under ${SAMPLES}`);
-    await rm(SHOTS, { recursive: true, force: true });
-    await mkdir(SHOTS, { recursive: true });
-    root = await mkdtemp(join(tmpdir(), 'atelier-e2e-'));
-    dataDir = join(root, 'data');
-
-    // The server exactly as a person starts it; its login address is the one line on stdout.
-    const child = spawn(process.execPath, [SERVE, '--port', '0', '--data', dataDir, '--samples', SAMPLES], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    child.stderr!.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    loginUrl = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the web server printed no address in 60 s:\n${serverLog}`)), 60_000);
-      child.once('exit', (code) => reject(new Error(`the web server exited (${code}) before printing its address:\n${serverLog}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        serverLog += `${line}\n`;
-        const match = /^Atelier web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(match[1]!);
-        }
-      });
-    });
-
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.exposeFunction('__reportCsp', (violation: string) => cspViolations.push(violation));
-    await page.addInitScript(RECORDER);
-    page.setDefaultTimeout(15_000);
+    s = await startStudio('atelier-e2e-shots', { viewport: { width: 1360, height: 860 } });
+    ({ page, root, dataDir, loginUrl, pageErrors, cspViolations } = s);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((done) => server!.once('exit', done));
-      server.kill('SIGTERM');
-      // The server stops its render processes on SIGTERM; give it a moment, then make sure.
-      const timer = setTimeout(() => server!.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    if (root) await rm(root, { recursive: true, force: true });
+    await s?.close();
   });
 
   it('first run: the empty studio says what to do', async () => {
