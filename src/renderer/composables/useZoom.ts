@@ -34,6 +34,12 @@ export function useZoom(viewport: Ref<HTMLElement | null>, natural: Ref<Size>) {
     const offset = fit.value ? { x: 0, y: 0 } : pan.value;
     return { left: (view.value.width - width) / 2 + offset.x, top: (view.value.height - height) / 2 + offset.y, width, height };
   });
+  /** The frame as an element's style: its size on screen, moved into place. */
+  const frameStyle = computed(() => ({
+    width: `${frame.value.width}px`,
+    height: `${frame.value.height}px`,
+    transform: `translate(${frame.value.left}px, ${frame.value.top}px)`,
+  }));
   const canPan = computed(() => !fit.value && (frame.value.width > view.value.width || frame.value.height > view.value.height));
 
   function clampPan(x: number, y: number, s: number): { x: number; y: number } {
@@ -98,7 +104,10 @@ export function useZoom(viewport: Ref<HTMLElement | null>, natural: Ref<Size>) {
   onUnmounted(() => observer?.disconnect());
 
   return {
-    fit, scale, frame, canPan, view, zoomIn, zoomOut, actualSize, fitToView, zoomTo,
+    fit, scale, frame, frameStyle, canPan, view, zoomIn, zoomOut, actualSize, fitToView, zoomTo,
     listeners: { wheel: onWheel, pointerdown: onPointerdown, pointermove: onPointermove, pointerup: onPointerup, pointercancel: onPointerup },
   };
 }
+
+/** A viewer's zoom, as its toolbar takes it. */
+export type Zoom = ReturnType<typeof useZoom>;
