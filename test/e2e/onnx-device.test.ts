@@ -70,7 +70,7 @@ describe.skipIf(!existsSync(CHROMIUM))('onnx device choice end to end in Chromiu
     // As a list probed before a driver went away would offer it: the select changed to cuda directly.
     await s.inPage(`(() => { const select = document.querySelector('[data-testid="device-select"]'); select.value = 'cuda'; select.dispatchEvent(new Event('change')); })()`);
     const told = await s.toast('error', 'cuda device cannot run on this machine');
-    expect(told).toContain('Failed to load shared library');
+    expect(told).toMatch(/^Not available on this machine \| The cuda device cannot run on this machine: .*Failed to load shared library/);
     await s.waitInPage(`document.querySelector('[data-testid="device-select"]').value === 'auto'`);
     expect(await s.inPage('!!document.querySelector(\'[data-testid="device-select"] option[value="cuda"]\').disabled')).toBe(true);
   });

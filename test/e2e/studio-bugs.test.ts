@@ -240,6 +240,18 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
     await page.setViewportSize(LARGE);
   });
 
+  it("the settings' segmented choices each fit on one line, whole, at both sizes (Optimizer's 'Gradient descent' wrapped)", async () => {
+    for (const viewport of [LARGE, SMALL]) {
+      await page.setViewportSize(viewport);
+      const misfits = await inPage<string[]>(`[...document.querySelectorAll('.segmented .segment span')]
+        .filter((label) => label.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(label).lineHeight) || label.scrollWidth > label.clientWidth)
+        .map((label) => label.textContent.trim())`);
+      expect(misfits, `${viewport.width}×${viewport.height}`).toEqual([]);
+    }
+    expect(await inPage<number>(`document.querySelectorAll('[data-testid="setting-optimizer"] .segment span').length`)).toBe(3);
+    await page.setViewportSize(LARGE);
+  });
+
   it('bug 5: at 100% and above the divider still splits the picture into before and after', async () => {
     // The divider moved off the middle first, as a person comparing one part of the picture does.
     await byTestId('compare-divider').focus();

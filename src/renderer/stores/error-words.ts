@@ -42,7 +42,7 @@ const TITLES: Record<ErrorCode, string> = {
   // Queue.
   RENDER_CRASHED: 'The render stopped unexpectedly',
   QUEUE_CLOSED: 'The render queue has stopped',
-  BACKEND_UNAVAILABLE: 'That backend is not available',
+  BACKEND_UNAVAILABLE: 'Not available on this machine',
   TOO_LARGE: 'Too large',
   RENDER_NOT_STORED: 'Finished, but not stored',
   // Models.
