@@ -32,6 +32,8 @@ export const pairSchema = z.object({
   styles: z.array(styleRefSchema).max(MAX_STYLES),
   settings: settingsInputSchema,
   presetId: id.nullable(),
+  /** The picture a Gatys render starts from when settings.init is 'image' (a refined instant result, say); older pairs: none. */
+  initImageId: id.nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

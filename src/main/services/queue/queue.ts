@@ -319,12 +319,15 @@ function baseName(fileName: string): string {
 
 /** The pair's images by file, with their blend weights; the engine itself refuses what cannot render. */
 async function renderRequest(library: QueueLibrary, pair: Pair): Promise<RenderRequest> {
-  const [content, ...styles] = await Promise.all([
+  const [content, initImage, ...styles] = await Promise.all([
     pair.contentId === null ? undefined : library.imageFile(pair.contentId, 'original'),
+    // Only when asked for: a pair may keep its starting picture while it starts from the photo for a while.
+    pair.settings.init === 'image' && pair.initImageId ? library.imageFile(pair.initImageId, 'original') : undefined,
     ...pair.styles.map((s) => library.imageFile(s.imageId, 'original')),
   ]);
   return {
     ...(content !== undefined && { content }),
+    ...(initImage !== undefined && { initImage }),
     styles: pair.styles.map((s, i) => ({ path: styles[i]!, weight: s.weight })),
     settings: pair.settings,
   };
