@@ -103,7 +103,8 @@ export const useInstantStore = defineStore('instant', () => {
     const source = library.pairById.get(render.pairId);
     const net = render.settings.instant?.net;
     const pair = await library.savePair({
-      name: `${source?.name ?? (net ? FAST_STYLE_TITLES[net] : 'Instant')} · refined`.slice(0, 200),
+      // Named from the front: the pairs list cuts long names, and this one must not read as its source.
+      name: `Gatys · ${source?.name ?? (net ? FAST_STYLE_TITLES[net] : 'instant result')}`.slice(0, 200),
       contentId: render.contentId ?? source?.contentId ?? null,
       styles: [],
       settings: { init: 'image', ...(render.settings.keepColors && { keepColors: true }) },
