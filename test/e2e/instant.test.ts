@@ -186,6 +186,13 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
     const [instantRender] = await call<{ id: string; pairId: string }[]>('library', 'listRenders', {});
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.getByTestId('refine-gatys').waitFor();
+    // The sidebar slides away at this width; then the toolbar must hold the new button and Export in full.
+    await page.waitForTimeout(300);
+    const viewer = (await page.getByRole('region', { name: 'Result' }).boundingBox())!;
+    for (const id of ['refine-gatys', 'export-button']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.x >= viewer.x && box.x + box.width <= viewer.x + viewer.width, id).toBe(true);
+    }
     await page.screenshot({ path: join(SHOTS, '08a-result-1024.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('refine-gatys').click();
