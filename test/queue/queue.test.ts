@@ -253,6 +253,15 @@ describe('render queue', () => {
     expect(distance(await pixels(photo!.file), photoPixels)).toBeLessThan(distance(await pixels(photo!.file), screamPixels) / 3);
   });
 
+  it('refuses a batch of a pair that starts from a picture, before queueing anything', async () => {
+    const library = fakeLibrary();
+    queue = createQueue({ library });
+    const pair = library.addPair({ ...QUICK, init: 'image' }, { initImageId: 'style-the-scream' });
+    await expect(queue.enqueueBatch({ pairId: pair.id, contentIds: ['content-tubingen'] }))
+      .rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/starts from a picture .* set Start from to another choice/) as unknown });
+    expect(await queue.list({})).toEqual([]);
+  });
+
   it("fails a transfer job whose pair has no content photo with the engine's message", async () => {
     const library = fakeLibrary();
     queue = createQueue({ library });

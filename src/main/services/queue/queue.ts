@@ -206,6 +206,9 @@ export function createQueue({ library, notify, backend, onRendered, models, laun
     async enqueueBatch({ pairId, contentIds }) {
       if (disposed) throw new AtelierError('QUEUE_CLOSED', 'the render queue has shut down');
       const look = structuredClone(await library.getPair(pairId));
+      if (look.settings.init === 'image') {
+        throw new AtelierError('BAD_INPUT', `"${look.name}" starts from a picture made from its own photo, which other photos cannot start from: set Start from to another choice first`);
+      }
       const batchId = randomUUID();
       const added: Entry[] = [];
       // Named as the studio names a pair it composes: "photo × first style".
