@@ -238,6 +238,8 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
       pixels('render', render!.id, 'full'), pixels('render', instantRender!.id, 'full'), pixels('image', refined!.contentId, 'original'),
     ]);
     expect(distance(result, start)).toBeLessThan(distance(result, photo) / 3);
+    await page.getByTestId('details-toggle').click();
+    expect(await page.getByTestId('render-start').textContent()).toMatch(/Started from\s*tubingen · The Great Wave/);
     await page.screenshot({ path: join(SHOTS, '10-refined-1440.png') });
     expect(pageErrors).toEqual([]);
   });

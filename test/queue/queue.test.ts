@@ -245,6 +245,9 @@ describe('render queue', () => {
     expect(await ended(fromPhoto.id)).toMatchObject({ state: 'done' });
     expect(await ended(fromPicture.id)).toMatchObject({ state: 'done' });
     const [photo, start] = library.renders;
+    // The render remembers the picture it started from; one that did not start from it does not.
+    expect(start!.initImageId).toBe('style-the-scream');
+    expect(photo!.initImageId).toBeUndefined();
     const pixels = async (file: string) => new Uint8Array(await sharp(file).raw().toBuffer());
     const expected = async (file: string) => new Uint8Array(await sharp(file).resize(48, 36, { fit: 'fill' }).raw().toBuffer());
     const distance = (a: Uint8Array, b: Uint8Array) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;

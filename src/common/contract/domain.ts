@@ -54,6 +54,8 @@ export const renderRecordSchema = z.object({
   /** The pictures it was painted from: the content photo and each style with its blend weight (older records: none). */
   contentId: id.nullable().optional(),
   styles: z.array(styleRefSchema).optional(),
+  /** The picture it started from, when its settings say init 'image'. */
+  initImageId: id.optional(),
 });
 export type RenderRecord = z.infer<typeof renderRecordSchema>;
 

@@ -345,6 +345,7 @@ function newRender(pair: Pair, outcome: RenderOutcome, startedAt: Date): NewRend
   const finishedAt = new Date();
   return {
     pairId: pair.id, settings: pair.settings, contentId: pair.contentId, styles: pair.styles,
+    ...(pair.settings.init === 'image' && pair.initImageId && { initImageId: pair.initImageId }),
     startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(),
     backend: outcome.backend, cancelled: outcome.cancelled, losses: outcome.losses,
     width: outcome.image.width, height: outcome.image.height, image: outcome.image,
