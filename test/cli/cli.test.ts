@@ -94,4 +94,12 @@ describe('atelier bench', () => {
     expect(Object.keys(doc.speedup)).toEqual(['32px', '48px']);
     expect(doc.speedup['48px'].onnx).toBeGreaterThan(0);
   });
+
+  it('times instant styles on the backend’s executor: ONNX Runtime for onnx', async () => {
+    const run = await atelier(['bench', '--instant', '--backend', 'onnx', '--iterations', '1', '--json']);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc).toMatchObject({ backend: 'onnx', device: 'cpu', executor: 'onnxruntime-cpu' });
+    for (const key of ['fullSizeMs', 'gridMs', 'fullSizeCpuMs', 'gridCpuMs']) expect(doc[key]).toBeGreaterThan(0);
+  });
 });

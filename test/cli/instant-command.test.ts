@@ -34,13 +34,25 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('atelier instant', () => {
   it('paints one look at the asked size and strength, the same bytes on every run', async () => {
     const out = path.join(dir, 'wave.png');
-    const run = await atelier(['instant', '--net', 'wave', '--content', content, '--strength', '80', '--size', '64', '--out', out]);
-    expect(run.stderr).toMatch(/done: .*wave\.png \(64×48, wave at 80%\) in \d+s on tfjs-wasm/);
+    const args = ['instant', '--net', 'wave', '--content', content, '--strength', '80', '--size', '64', '--out', out, '--backend', 'onnx'];
+    const run = await atelier(args);
+    expect(run.stderr).toMatch(/done: .*wave\.png \(64×48, wave at 80%\) in \d+s on onnxruntime-cpu/);
     expect(run.code).toBe(0);
     const first = await readFile(out);
     expect(await sharp(first).metadata()).toMatchObject({ format: 'png', width: 64, height: 48 });
-    await atelier(['instant', '--net', 'wave', '--content', content, '--strength', '80', '--size', '64', '--out', out]);
+    await atelier(args);
     expect((await readFile(out)).equals(first)).toBe(true);
+  });
+
+  it('runs the network on the backend’s executor, with the same picture on each', async () => {
+    const onOnnx = path.join(dir, 'onnx.png');
+    const onWasm = path.join(dir, 'wasm.png');
+    const args = ['instant', '--net', 'mathura', '--content', content, '--size', '48'];
+    expect((await atelier([...args, '--out', onOnnx, '--backend', 'onnx'])).stderr).toMatch(/on onnxruntime-cpu/);
+    expect((await atelier([...args, '--out', onWasm, '--backend', 'wasm'])).stderr).toMatch(/on tfjs-wasm/);
+    const [a, b] = await Promise.all([onOnnx, onWasm].map((file) => sharp(file).raw().toBuffer()));
+    // Rounded to bytes, a value at a half can fall either way: at most one step apart.
+    expect(a!.reduce((max, v, i) => Math.max(max, Math.abs(v - b![i]!)), 0)).toBeLessThanOrEqual(1);
   });
 
   it('puts all nine looks on a titled contact sheet with --net all', async () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '../support/chromium.js';
 import { SAMPLES, startStudio, type Studio } from './harness.js';
@@ -14,6 +15,7 @@ import { SAMPLES, startStudio, type Studio } from './harness.js';
  */
 
 const CONTENT = join(SAMPLES, 'content', 'tubingen.jpg');
+const STYLE = join(SAMPLES, 'style', 'starry_night.jpg');
 const NINE = ['La Muse', 'Mathura', 'Matilde Pérez', 'Matta', 'Rain Princess', 'The Scream', 'Udnie', 'The Great Wave', 'The Shipwreck'];
 
 // Painting nine looks and a full-size picture on WebAssembly takes minutes when another render shares
@@ -123,5 +125,67 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
     await network.scrollIntoViewIfNeeded();
     await s.shot('network');
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('refines an instant result with Gatys: a new pair that starts from it', async () => {
+    const [instantRender] = await call<{ id: string; pairId: string }[]>('library', 'listRenders', {});
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.getByTestId('refine-gatys').waitFor();
+    // The sidebar slides away at this width; then the toolbar must hold the new button and Export in full.
+    await page.waitForTimeout(300);
+    const viewer = (await page.getByRole('region', { name: 'Result' }).boundingBox())!;
+    for (const id of ['refine-gatys', 'export-button']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.x >= viewer.x && box.x + box.width <= viewer.x + viewer.width, id).toBe(true);
+    }
+    await s.shot('result');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByTestId('refine-gatys').click();
+    type PairFacts = { id: string; name: string; contentId: string; initImageId?: string; settings: Record<string, unknown> };
+    const findRefined = async () => (await call<PairFacts[]>('library', 'listPairs', {})).find((pair) => pair.initImageId);
+    let refined = await findRefined();
+    for (const deadline = Date.now() + 15_000; !refined && Date.now() < deadline;) {
+      await new Promise((next) => setTimeout(next, 200));
+      refined = await findRefined();
+    }
+    expect(refined).toMatchObject({ name: 'Gatys · tubingen · The Great Wave', settings: { init: 'image', keepColors: true } });
+    await waitInPage(`document.querySelector('[data-testid="pair-name"]').value === 'Gatys · tubingen · The Great Wave'`);
+    // The instant result is now a picture in the library, and the pair's start.
+    const images = await call<{ id: string; name: string }[]>('library', 'listImages', {});
+    expect(images.find((image) => image.id === refined!.initImageId)?.name).toBe('tubingen · The Great Wave.png');
+    const init = page.getByTestId('setting-init');
+    await init.scrollIntoViewIfNeeded();
+    expect(await init.inputValue()).toBe('image');
+    expect(await init.locator('option:checked').textContent()).toBe('Starting picture: tubingen · The Great Wave');
+    // A Gatys render needs a style: the person is told to add one.
+    expect(await page.getByTestId('render-button').isEnabled()).toBe(false);
+    await s.shot('refine');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await s.shot('refine');
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    await page.getByTestId('import-input').setInputFiles([STYLE]);
+    await page.getByRole('button', { name: 'Add starry_night.jpg as a style' }).click();
+    await page.getByTestId('style-1-drop').locator('img[alt="starry_night.jpg"]').waitFor();
+    // No iterations: the render is its starting picture, which shows which picture it started from.
+    await page.getByTestId('setting-size').fill('64');
+    await page.getByTestId('setting-iterations').fill('0');
+    await page.getByTestId('render-button').click();
+    await waitInPage(`[...document.querySelectorAll('[data-testid="queue-job"]')].filter((job) => job.dataset.state === 'done').length === 2`, 120_000);
+    const [render] = await call<{ id: string; width: number; height: number; settings: Record<string, unknown> }[]>('library', 'listRenders', { pairId: refined!.id });
+    expect(render).toMatchObject({ width: 64, height: 48, settings: { init: 'image', size: 64, iterations: 0 } });
+    const pixels = async (kind: string, id: string, variant: string) => {
+      const response = await page.request.get(new URL(`/media/${kind}/${id}/${variant}`, loginUrl).href);
+      return new Uint8Array(await sharp(await response.body()).resize(64, 48, { fit: 'fill' }).removeAlpha().raw().toBuffer());
+    };
+    const distance = (a: Uint8Array, b: Uint8Array) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
+    const [result, start, photo] = await Promise.all([
+      pixels('render', render!.id, 'full'), pixels('render', instantRender!.id, 'full'), pixels('image', refined!.contentId, 'original'),
+    ]);
+    expect(distance(result, start)).toBeLessThan(distance(result, photo) / 3);
+    await page.getByTestId('details-toggle').click();
+    expect(await page.getByTestId('render-start').textContent()).toMatch(/Started from\s*tubingen · The Great Wave/);
+    await s.shot('refined');
+    expect(pageErrors).toEqual([]);
   });
 });

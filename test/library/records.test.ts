@@ -84,6 +84,24 @@ describe('renders', () => {
     expect(changes).toEqual(['pairs', 'pairs', 'renders', 'renders', 'renders']);
   });
 
+  it('imports a render as an image that a pair starts from, and keeps that image while the pair uses it', async () => {
+    const pair = await saveTubingenPair('tubingen · The Great Wave');
+    const picture = gradient(40, 30);
+    const render = await library.addRender(newRender(pair.id, picture));
+    const { image, duplicate } = await library.importRender({ id: render.id });
+    expect(duplicate).toBe(false);
+    expect(image).toMatchObject({ name: 'tubingen · The Great Wave.png', width: 40, height: 30, format: 'png' });
+    expect(Buffer.from((await readImage(await library.imageFile(image.id, 'original'))).image.data).equals(Buffer.from(picture.data))).toBe(true);
+    expect((await library.importRender({ id: render.id })).duplicate).toBe(true);
+
+    const refined = await library.savePair({ name: 'refined', contentId: content.id, styles: [], settings: { init: 'image' }, presetId: null, initImageId: image.id });
+    expect((await library.getPair(refined.id)).initImageId).toBe(image.id);
+    await expect(library.deleteImage({ id: image.id })).rejects.toMatchObject({ code: 'IN_USE', message: expect.stringContaining('"refined"') as unknown });
+    await expect(library.savePair({ name: 'x', contentId: null, styles: [], settings: {}, presetId: null, initImageId: 'f'.repeat(64) }))
+      .rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(library.importRender({ id: 'no-such-render' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses a render of an unknown pair and writes no file', async () => {
     await expect(library.addRender(newRender('no-such-pair', gradient(8, 8)))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await listDir(join(dir, 'renders'))).toEqual([]);

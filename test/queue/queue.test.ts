@@ -59,12 +59,12 @@ function fakeLibrary() {
   const renders: (RenderRecord & { file: string })[] = [];
   return {
     renders,
-    addPair(settings: Pair['settings'], { content = true } = {}): Pair {
+    addPair(settings: Pair['settings'], { content = true, initImageId }: { content?: boolean; initImageId?: string } = {}): Pair {
       const now = new Date().toISOString();
       const pair: Pair = {
         id: randomUUID(), name: `pair ${pairs.size + 1}`, contentId: content ? 'content-tubingen' : null,
         styles: [{ imageId: 'style-starry-night', weight: 2 }, { imageId: 'style-the-scream', weight: 1 }],
-        settings, presetId: null, createdAt: now, updatedAt: now,
+        settings, presetId: null, ...(initImageId && { initImageId }), createdAt: now, updatedAt: now,
       };
       pairs.set(pair.id, pair);
       return pair;
@@ -233,6 +233,36 @@ describe('render queue', () => {
     });
     expect(await after).toMatchObject({ state: 'done', error: null });
     expect(notes.map((n) => n.title)).toEqual(['Render failed', 'Render finished']);
+  });
+
+  it("starts from the pair's starting picture when its settings say init 'image'", async () => {
+    const library = fakeLibrary();
+    queue = createQueue({ library });
+    // No iterations: the render is its starting point, so which picture that was shows in the result.
+    const still = { ...QUICK, iterations: 0 };
+    const fromPhoto = await queue.enqueue({ pairId: library.addPair(still, { initImageId: 'style-the-scream' }).id });
+    const fromPicture = await queue.enqueue({ pairId: library.addPair({ ...still, init: 'image' }, { initImageId: 'style-the-scream' }).id });
+    expect(await ended(fromPhoto.id)).toMatchObject({ state: 'done' });
+    expect(await ended(fromPicture.id)).toMatchObject({ state: 'done' });
+    const [photo, start] = library.renders;
+    // The render remembers the picture it started from; one that did not start from it does not.
+    expect(start!.initImageId).toBe('style-the-scream');
+    expect(photo!.initImageId).toBeUndefined();
+    const pixels = async (file: string) => new Uint8Array(await sharp(file).raw().toBuffer());
+    const expected = async (file: string) => new Uint8Array(await sharp(file).resize(48, 36, { fit: 'fill' }).raw().toBuffer());
+    const distance = (a: Uint8Array, b: Uint8Array) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
+    const [got, photoPixels, screamPixels] = await Promise.all([pixels(start!.file), expected(FILES['content-tubingen']!), expected(FILES['style-the-scream']!)]);
+    expect(distance(got, screamPixels)).toBeLessThan(distance(got, photoPixels) / 3);
+    expect(distance(await pixels(photo!.file), photoPixels)).toBeLessThan(distance(await pixels(photo!.file), screamPixels) / 3);
+  });
+
+  it('refuses a batch of a pair that starts from a picture, before queueing anything', async () => {
+    const library = fakeLibrary();
+    queue = createQueue({ library });
+    const pair = library.addPair({ ...QUICK, init: 'image' }, { initImageId: 'style-the-scream' });
+    await expect(queue.enqueueBatch({ pairId: pair.id, contentIds: ['content-tubingen'] }))
+      .rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/starts from a picture .* set Start from to another choice/) as unknown });
+    expect(await queue.list({})).toEqual([]);
   });
 
   it("fails a transfer job whose pair has no content photo with the engine's message", async () => {

@@ -90,10 +90,13 @@ export const contract = {
       styles: z.array(styleRefSchema).max(MAX_STYLES),
       settings: settingsInputSchema,
       presetId: id.nullable().default(null),
+      initImageId: id.nullable().optional(),
     }).strict(), pairSchema),
     deletePair: method(byId, ok),
     listRenders: method(z.object({ pairId: id.optional() }).strict(), z.array(renderRecordSchema)),
     deleteRender: method(byId, ok),
+    /** A finished render as an imported image (named after its pair), so it can be a pair's picture: the start of a Gatys render. */
+    importRender: method(byId, z.object({ image: imageAssetSchema, duplicate: z.boolean() })),
     /** Desktop only: a native folder dialog, then every image in the chosen folder is imported; null when dismissed. */
     importFolder: method(none, z.object({ folder: z.string(), images: z.array(imageAssetSchema), problems: z.array(z.string()) }).nullable()),
   },

@@ -33,6 +33,8 @@ export const pairSchema = z.object({
   styles: z.array(styleRefSchema).max(MAX_STYLES),
   settings: settingsInputSchema,
   presetId: id.nullable(),
+  /** The picture a Gatys render starts from when settings.init is 'image' (a refined instant result, say); older pairs: none. */
+  initImageId: id.nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -55,6 +57,8 @@ export const renderRecordSchema = z.object({
   /** The pictures it was painted from: the content photo and each style with its blend weight (older records: none). */
   contentId: id.nullable().optional(),
   styles: z.array(styleRefSchema).optional(),
+  /** The picture it started from, when its settings say init 'image'. */
+  initImageId: id.optional(),
 });
 export type RenderRecord = z.infer<typeof renderRecordSchema>;
 

@@ -83,15 +83,15 @@ export function registerBenchCommand(program: Command): void {
     });
 }
 
-/** Instant styles run on tfjs whatever the backend: the backend only picks tfjs's kernels. */
+/** Instant styles on the Gatys loop's executor: ONNX Runtime (on --device) for onnx, tfjs's kernels otherwise. */
 async function printInstantBench(options: BenchOptions): Promise<void> {
-  const backend = await initBackend({ backend: options.backend });
+  const backend = await initBackend({ backend: options.backend, device: options.device });
   const result = await benchInstant(backend, options.iterations, pattern);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ threads: backend.threads ?? null, ...result }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ device: backend.device ?? null, threads: backend.threads ?? null, ...result }, null, 2)}\n`);
     return;
   }
-  console.log(`backend: ${backend.kind}${backend.threads ? ` (${backend.threads} threads)` : ''}, executor ${result.executor}`);
+  console.log(`backend: ${backend.kind}${backend.device ? ` ${backend.device}` : ''}${backend.threads ? ` (${backend.threads} threads)` : ''}, executor ${result.executor}`);
   console.table([
     { what: 'one look, 1024×768', ms: Math.round(result.fullSizeMs), 'CPU ms': Math.round(result.fullSizeCpuMs) },
     { what: 'nine looks, 256×192 each', ms: Math.round(result.gridMs), 'CPU ms': Math.round(result.gridCpuMs) },

@@ -22,7 +22,7 @@ export interface InstantBenchResult {
  * not what a person waits for on the second photo).
  */
 export async function benchInstant(backend: BackendInfo, runs: number, pattern: (width: number, height: number, seed: number) => RgbImage): Promise<InstantBenchResult> {
-  const nets = await Promise.all(FAST_STYLES.map((name) => loadFastStyle(name)));
+  const nets = await Promise.all(FAST_STYLES.map((name) => loadFastStyle(name, backend)));
   const large = pattern(1024, 768, 1);
   const small = pattern(INSTANT_PREVIEW_SIZE, (INSTANT_PREVIEW_SIZE * 3) / 4, 2);
   const options = { strength: 100, keepColors: false };

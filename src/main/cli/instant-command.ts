@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FAST_STYLES, INSTANT_PREVIEW_SIZE, type FastStyle } from '../../common/instant.js';
-import { BACKEND_CHOICES, type BackendChoice } from '../engine/index.js';
+import { BACKEND_CHOICES, DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { contactSheet, instantFiles, instantLooks } from '../services/instant/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { checkOutputs, saveImage } from './outputs.js';
@@ -14,6 +14,7 @@ interface InstantOptions {
   size?: number;
   keepColors?: boolean;
   backend: BackendChoice;
+  device: OnnxDeviceChoice;
   modelsDir?: string;
 }
 
@@ -34,7 +35,8 @@ export function registerInstantCommand(program: Command): void {
     .option('--strength <percent>', 'how much of the painting goes over the photo, 0–100', strength, 100)
     .option('--size <px>', `long side in pixels (default 512; ${INSTANT_PREVIEW_SIZE} per picture with --net all)`, integer)
     .option('--keep-colors', 'keep the colours of the photo')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--backend <name>', 'compute backend, as for renders (onnx runs the network on ONNX Runtime)').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(new Option('--device <name>', 'onnx execution provider').choices(DEVICE_CHOICES).default('auto'))
     .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: InstantOptions) => {
       const started = Date.now();
@@ -51,7 +53,7 @@ export function registerInstantCommand(program: Command): void {
       };
       if (options.net === 'all') {
         const looks = await instantLooks(options.content, {
-          size: options.size ?? INSTANT_PREVIEW_SIZE, strength: options.strength, keepColors: !!options.keepColors, backend: options.backend, ...models,
+          size: options.size ?? INSTANT_PREVIEW_SIZE, strength: options.strength, keepColors: !!options.keepColors, backend: options.backend, device: options.device, ...models,
           onLook: (look) => process.stderr.write(`${look.net}: ${Math.round(look.ms)} ms\n`),
         });
         const sheet = await contactSheet(looks);
@@ -60,7 +62,7 @@ export function registerInstantCommand(program: Command): void {
         return;
       }
       const settings = { ...(options.size !== undefined && { size: options.size }), keepColors: !!options.keepColors, instant: { net: options.net, strength: options.strength } };
-      const result = await instantFiles(options.content, settings, { backend: options.backend, ...models });
+      const result = await instantFiles(options.content, settings, { backend: options.backend, device: options.device, ...models });
       const path = await saved(result.image);
       process.stderr.write(`done: ${path} (${result.image.width}×${result.image.height}, ${options.net} at ${options.strength}%) in ${formatDuration(Date.now() - started)} on ${result.executor}\n`);
     });

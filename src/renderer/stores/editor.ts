@@ -39,6 +39,8 @@ export const useEditorStore = defineStore('editor', () => {
   const presetId = ref<string | null>(null);
   /** An instant pair's network and strength: not a panel field, kept through every edit and save. */
   const instant = ref<RenderSettingsInput['instant']>();
+  /** The picture a render starts from when Start from is 'Starting picture' (a refined instant result). */
+  const initImageId = ref<string | null>(null);
   /** The payload last saved (or loaded), to tell whether there is anything to save. */
   const savedSnapshot = ref('');
   const saving = ref(false);
@@ -63,6 +65,8 @@ export const useEditorStore = defineStore('editor', () => {
       styles: styles.value.map((s) => ({ imageId: s.imageId, weight: s.weight })),
       settings: instant.value ? { ...validation.value.settings, instant: instant.value } : validation.value.settings,
       presetId: presetId.value,
+      // Left out when unset, so pairs without one keep their saved form.
+      ...(initImageId.value && { initImageId: initImageId.value }),
     };
   });
   const snapshot = computed(() => JSON.stringify(payload.value));
@@ -87,6 +91,7 @@ export const useEditorStore = defineStore('editor', () => {
     if (activeJob.value) return 'Rendering this pair now';
     if (form.value.mode !== 'texture' && !contentId.value) return 'Choose a content photo';
     if (form.value.mode !== 'content' && !instant.value && styles.value.length === 0) return 'Add a style image';
+    if (form.value.init === 'image' && !instant.value && !initImageId.value) return 'This pair has no starting picture: choose another Start from';
     if (!validation.value.valid) return 'Fix the highlighted settings';
     return null;
   });
@@ -107,6 +112,7 @@ export const useEditorStore = defineStore('editor', () => {
     // A copy: the panel's strength slider edits it, and the library's pair must change only when saved.
     instant.value = pair?.settings.instant && { ...pair.settings.instant };
     presetId.value = pair?.presetId ?? null;
+    initImageId.value = pair?.initImageId ?? null;
     savedSnapshot.value = snapshot.value;
   }
 
@@ -248,7 +254,7 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   return {
-    pairId, name, contentId, styles, form, instant, presetId, savedSnapshot, saving,
+    pairId, name, contentId, styles, form, instant, initImageId, presetId, savedSnapshot, saving,
     validation, sizeLimit, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
     load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleShare, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
   };

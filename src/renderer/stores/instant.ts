@@ -1,5 +1,6 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
+import type { RenderRecord } from '../../common/contract/domain.js';
 import { FAST_STYLE_TITLES, instantLongSide, type FastStyle } from '../../common/instant.js';
 import { api } from '../api/index.js';
 import { useLibraryStore } from './library.js';
@@ -91,5 +92,31 @@ export const useInstantStore = defineStore('instant', () => {
     return (await queue.enqueue(pair.id)) !== null;
   }
 
-  return { open, contentId, photo, fullSize, looks, painting, picked, pickedLook, strength, keepColors, start, close, choosePhoto, pick, renderFullSize };
+  /**
+   * "Refine with Gatys…": the instant result becomes a picture in the library and the starting image of
+   * a new Gatys pair on the same photo; the person adds a style and renders. The pair keeps the result's
+   * colour choice and otherwise the app's defaults.
+   */
+  async function refineWithGatys(render: RenderRecord): Promise<boolean> {
+    const start = await library.importRender(render.id);
+    if (!start) return false;
+    const source = library.pairById.get(render.pairId);
+    const net = render.settings.instant?.net;
+    const pair = await library.savePair({
+      // Named from the front: the pairs list cuts long names, and this one must not read as its source.
+      name: `Gatys · ${source?.name ?? (net ? FAST_STYLE_TITLES[net] : 'instant result')}`.slice(0, 200),
+      contentId: render.contentId ?? source?.contentId ?? null,
+      styles: [],
+      settings: { init: 'image', ...(render.settings.keepColors && { keepColors: true }) },
+      presetId: null,
+      initImageId: start.id,
+    });
+    if (!pair) return false;
+    ui.selectPair(pair.id);
+    ui.selectRender(null);
+    ui.toast('info', 'Refine with Gatys', 'This pair starts from the instant result. Add a style image, then Render.');
+    return true;
+  }
+
+  return { open, contentId, photo, fullSize, looks, painting, picked, pickedLook, strength, keepColors, start, close, choosePhoto, pick, renderFullSize, refineWithGatys };
 });

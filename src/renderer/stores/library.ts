@@ -132,6 +132,18 @@ export const useLibraryStore = defineStore('library', () => {
     }
   }
 
+  /** A finished render as an imported image, to start a Gatys render from; null when refused (the reason is shown). */
+  async function importRender(id: string): Promise<ImageAsset | null> {
+    try {
+      const { image } = await api.library.importRender({ id });
+      upsertImage(image);
+      return image;
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
   async function deletePair(id: string): Promise<boolean> {
     try {
       await api.library.deletePair({ id });
@@ -172,6 +184,6 @@ export const useLibraryStore = defineStore('library', () => {
     withhold, release,
     images, pairs, renders, loaded, importing,
     imageById, pairById, rendersByPair, sortedPairs, sortedImages,
-    imageUrl, renderUrl, load, refresh, listen, importFiles, importSamples, deleteImage, savePair, deletePair, deleteRender,
+    imageUrl, renderUrl, load, refresh, listen, importFiles, importSamples, importRender, deleteImage, savePair, deletePair, deleteRender,
   };
 });

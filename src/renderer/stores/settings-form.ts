@@ -21,8 +21,8 @@ export interface SettingsForm {
   optimizer: RenderSettings['optimizer'];
   learningRate: NumberText;
   historySize: NumberText;
-  /** Empty for automatic (the content photo, or noise in the reconstruction modes). */
-  init: '' | 'content' | 'noise' | 'style';
+  /** Empty for automatic (the content photo, or noise in the reconstruction modes); 'image': the pair's starting picture. */
+  init: '' | 'content' | 'noise' | 'style' | 'image';
   seed: NumberText;
   contentLayers: VggLayer[];
   styleLayers: VggLayer[];
@@ -70,7 +70,7 @@ export function toForm(input: RenderSettingsInput | undefined): SettingsForm {
     optimizer: s.optimizer,
     learningRate: formatNumber(s.learningRate),
     historySize: formatNumber(s.historySize),
-    init: s.init === 'image' || s.init === undefined ? '' : s.init,
+    init: s.init ?? '',
     seed: formatNumber(s.seed),
     contentLayers: orderedLayers(s.contentLayers, DEFAULT_SETTINGS.contentLayers),
     styleLayers: orderedLayers(s.styleLayers, DEFAULT_SETTINGS.styleLayers),

@@ -94,8 +94,8 @@ async function start(kind: BackendKind, options: BackendOptions): Promise<Omit<B
       return { kind, tfName: 'wasm', threads: await startWasm(options) };
     case 'onnx': {
       const { device, skipped } = await pickOnnxDevice(options.device ?? 'auto');
-      // tfjs still scales and converts the images around the optimization, and paints instant styles
-      // (which have no onnx path): on WebAssembly, as where onnx is missing, not on plain JS.
+      // tfjs still scales and converts the images around the optimization and around instant styles'
+      // forward pass: on WebAssembly, as where onnx is missing, not on plain JS.
       await startWasm(options);
       return { kind, tfName: 'wasm', device, deviceSkipped: skipped, threads: os.availableParallelism() };
     }

@@ -3,3 +3,4 @@ export type { FastStyleLoader, FastStyleNet, FastStyleVariable, FastStyleWeights
 export { TfjsFastStyleNet, loadTfjsFastStyle } from './tfjs-net.js';
 export { checkInstantMemory, estimateInstantBytes, instantStylize } from './instant.js';
 export type { InstantOptions } from './instant.js';
+export { OnnxFastStyleNet, fastStyleGraph, onnxFastStyleLoader, type OnnxFastStyleOptions } from './onnx-net.js';

@@ -1,8 +1,8 @@
 import type { RgbImage } from '../../../common/progress.js';
-import { imageToTensor, tensorToImage } from '../image-tensor.js';
 import * as tf from '../tf.js';
-import { INSTANCE_NORM_EPSILON, OUTPUT_OFFSET, OUTPUT_SCALE, SIZE_MULTIPLE, TRANSFORM_LAYERS, VARIABLE_SHAPES } from './architecture.js';
-import type { FastStyleLoader, FastStyleNet, FastStyleWeights } from './network.js';
+import { INSTANCE_NORM_EPSILON, OUTPUT_OFFSET, OUTPUT_SCALE, TRANSFORM_LAYERS } from './architecture.js';
+import { layerVariables, type FastStyleLoader, type FastStyleNet, type FastStyleWeights } from './network.js';
+import { paintPadded } from './padded.js';
 
 interface LayerParams {
   kernel: tf.Tensor4D;
@@ -22,25 +22,11 @@ export class TfjsFastStyleNet implements FastStyleNet {
   }
 
   static fromWeights(weights: FastStyleWeights): TfjsFastStyleNet {
-    const { variables } = weights;
-    if (variables.length !== VARIABLE_SHAPES.length) {
-      throw new Error(`fast-style network "${weights.name}" has ${variables.length} variables; the architecture needs ${VARIABLE_SHAPES.length}`);
-    }
-    variables.forEach((variable, i) => {
-      const expected = VARIABLE_SHAPES[i]!;
-      const count = expected.reduce((a, b) => a * b, 1);
-      if (variable.shape.join() !== expected.join() || variable.values.length !== count) {
-        throw new Error(`fast-style network "${weights.name}": variable ${i} is [${variable.shape.join()}], expected [${expected.join()}]`);
-      }
-    });
-    const params = TRANSFORM_LAYERS.map((_, i) => {
-      const [kernel, shift, scale] = [variables[3 * i]!, variables[3 * i + 1]!, variables[3 * i + 2]!];
-      return {
-        kernel: tf.tensor4d(kernel.values, kernel.shape as [number, number, number, number]),
-        shift: tf.tensor1d(shift.values),
-        scale: tf.tensor1d(scale.values),
-      };
-    });
+    const params = layerVariables(weights).map(({ kernel, shift, scale }) => ({
+      kernel: tf.tensor4d(kernel.values, kernel.shape as [number, number, number, number]),
+      shift: tf.tensor1d(shift.values),
+      scale: tf.tensor1d(scale.values),
+    }));
     return new TfjsFastStyleNet(weights.name, params);
   }
 
@@ -86,21 +72,8 @@ export class TfjsFastStyleNet implements FastStyleNet {
     return x;
   }
 
-  async stylize(image: RgbImage): Promise<RgbImage> {
-    const { width, height } = image;
-    if (Math.min(width, height) < SIZE_MULTIPLE) throw new Error(`a ${width}×${height} picture is too small to stylize`);
-    const output = tf.tidy(() => {
-      // Mirrored padding to whole multiples of 4 keeps the edges free of a dark border; cropped after.
-      const padH = (SIZE_MULTIPLE - (height % SIZE_MULTIPLE)) % SIZE_MULTIPLE;
-      const padW = (SIZE_MULTIPLE - (width % SIZE_MULTIPLE)) % SIZE_MULTIPLE;
-      const padded = tf.mirrorPad(imageToTensor(image), [[0, 0], [0, padH], [0, padW], [0, 0]], 'symmetric');
-      return tf.slice(this.forward(padded), [0, 0, 0, 0], [1, height, width, 3]);
-    });
-    try {
-      return tensorToImage(output);
-    } finally {
-      output.dispose();
-    }
+  stylize(image: RgbImage): Promise<RgbImage> {
+    return paintPadded(image, (padded) => this.forward(padded));
   }
 
   dispose(): void {

@@ -7,6 +7,8 @@ const { AttributeType } = onnx.AttributeProto;
 /** An integer, a list of integers, a string, or `{ float }` (ONNX keeps the two number kinds apart). */
 export type Attribute = number | number[] | string | { float: number };
 export type ElementType = 'float32' | 'float64' | 'int64';
+/** A dimension: its size, or a name for a size fixed only when the model runs (one session, any picture size). */
+export type Dim = number | string;
 
 const ELEMENT: Record<ElementType, number> = { float32: DataType.FLOAT, float64: DataType.DOUBLE, int64: DataType.INT64 };
 
@@ -26,13 +28,13 @@ export class GraphBuilder {
     return `${hint}_${this.counter}`;
   }
 
-  input(name: string, shape: number[], type: ElementType = 'float32'): string {
+  input(name: string, shape: Dim[], type: ElementType = 'float32'): string {
     this.inputs.push(valueInfo(name, shape, type));
     return name;
   }
 
   /** Marks a value as a graph output under `name` (through an Identity, so any value can be one). */
-  output(value: string, name: string, shape: number[], type: ElementType = 'float32'): void {
+  output(value: string, name: string, shape: Dim[], type: ElementType = 'float32'): void {
     this.nodes.push({ opType: 'Identity', input: [value], output: [name], name });
     this.outputs.push(valueInfo(name, shape, type));
   }
@@ -82,8 +84,9 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, shape: number[], type: ElementType): onnxProto.onnx.IValueInfoProto {
-  return { name, type: { tensorType: { elemType: ELEMENT[type], shape: { dim: shape.map((dimValue) => ({ dimValue })) } } } };
+function valueInfo(name: string, shape: Dim[], type: ElementType): onnxProto.onnx.IValueInfoProto {
+  const dim = shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
+  return { name, type: { tensorType: { elemType: ELEMENT[type], shape: { dim } } } };
 }
 
 function attribute(name: string, value: Attribute): onnxProto.onnx.IAttributeProto {

@@ -2,7 +2,7 @@ import { FAST_STYLES, INSTANT_PREVIEW_SIZE, type FastStyle } from '../../../comm
 import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
 import { AtelierError } from '../../../common/errors.js';
 import { renderSettingsSchema, type RenderSettingsInput } from '../../../common/settings.js';
-import { initBackend, instantStylize, type BackendChoice, type BackendInfo, type FastStyleLoader } from '../../engine/index.js';
+import { initBackend, instantStylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../../engine/index.js';
 import { readImage } from '../images/index.js';
 import type { ModelsLocation } from '../models/locations.js';
 import { loadFastStyle } from './networks.js';
@@ -10,10 +10,14 @@ import { loadFastStyle } from './networks.js';
 export interface InstantFilesOptions {
   /** Unset: ATELIER_BACKEND, else auto, as for Gatys renders. */
   backend?: BackendChoice;
+  /** onnx's execution provider, as for Gatys renders (unset: auto). */
+  device?: OnnxDeviceChoice;
   /** Where the manifests and installed weights are (default: the checkout's models folder). */
   models?: Partial<ModelsLocation>;
-  /** The executor; TensorFlow.js on the engine's backend by default. */
-  loader?: FastStyleLoader;
+}
+
+function startBackend({ backend, device }: InstantFilesOptions): Promise<BackendInfo> {
+  return initBackend({ ...(backend && { backend }), ...(device && { device }) });
 }
 
 export interface InstantResult extends RenderOutcome {
@@ -36,10 +40,10 @@ export async function instantFiles(content: string | undefined, input: RenderSet
   if (!settings.instant) throw new AtelierError('BAD_SETTINGS', 'an instant render needs settings.instant (which network, what strength)');
   if (!content) throw new AtelierError('BAD_INPUT', 'an instant render needs a content photo');
   const started = performance.now();
-  const backendInfo = await initBackend(options.backend ? { backend: options.backend } : {});
+  const backendInfo = await startBackend(options);
   const [photo, net] = await Promise.all([
     readImage(content, { maxLongSide: settings.size }),
-    loadFastStyle(settings.instant.net, options),
+    loadFastStyle(settings.instant.net, backendInfo, options),
   ]);
   const image = await instantStylize(net, photo.image, { strength: settings.instant.strength, keepColors: settings.keepColors }, backendInfo.kind);
   const zero = { content: 0, style: 0, tv: 0, total: 0 };
@@ -72,13 +76,13 @@ export async function instantLooks(
     signal?: AbortSignal;
   } = {},
 ): Promise<InstantLook[]> {
-  const backendInfo = await initBackend(options.backend ? { backend: options.backend } : {});
+  const backendInfo = await startBackend(options);
   const photo = await readImage(content, { maxLongSide: options.size ?? INSTANT_PREVIEW_SIZE });
   const looks: InstantLook[] = [];
   for (const name of options.nets ?? FAST_STYLES) {
     if (options.signal?.aborted) break;
     const started = performance.now();
-    const net = await loadFastStyle(name, options);
+    const net = await loadFastStyle(name, backendInfo, options);
     const image = await instantStylize(net, photo.image, { strength: options.strength ?? 100, keepColors: options.keepColors ?? false }, backendInfo.kind);
     const look = { net: name, image, ms: performance.now() - started };
     looks.push(look);

@@ -23,9 +23,8 @@ export async function importUpload(storage: LibraryStorage, { name, dataBase64 }
   return importBytes(storage, name, Buffer.from(dataBase64, 'base64'));
 }
 
-/** A file on disk (the samples), imported under its file name. */
-export async function importFile(storage: LibraryStorage, path: string): Promise<ImportResult> {
-  const name = basename(path);
+/** A file on disk (the samples, a render), imported under its file name unless named. */
+export async function importFile(storage: LibraryStorage, path: string, name = basename(path)): Promise<ImportResult> {
   assertImportSize(name, (await stat(path)).size);
   return importBytes(storage, name, await readFile(path));
 }

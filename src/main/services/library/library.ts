@@ -108,7 +108,7 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
     async deleteImage({ id }) {
       const image = await storage.commit((doc) => {
         const found = find(doc.images, id, 'image');
-        const users = doc.pairs.filter((pair) => pair.contentId === id || pair.styles.some((style) => style.imageId === id));
+        const users = doc.pairs.filter((pair) => pair.contentId === id || pair.initImageId === id || pair.styles.some((style) => style.imageId === id));
         if (users.length > 0) {
           const names = users.map((pair) => `"${pair.name}"`).join(', ');
           throw new AtelierError('IN_USE', users.length === 1
@@ -130,14 +130,14 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
       if (name === '') throw new AtelierError('BAD_INPUT', 'a pair needs a name');
       const now = new Date().toISOString();
       const saved = await storage.commit((doc) => {
-        const used = [input.contentId, ...input.styles.map((style) => style.imageId)];
+        const used = [input.contentId, ...input.styles.map((style) => style.imageId), input.initImageId ?? null];
         const missing = used.filter((id) => id !== null && !doc.images.some((image) => image.id === id));
         if (missing.length > 0) throw new AtelierError('NOT_FOUND', `the pair uses images that are not in the library: ${missing.join(', ')}`);
         const previous = input.id === undefined ? undefined : find(doc.pairs, input.id, 'pair');
         // Parsed because the store refuses to load a document with an invalid record in it.
         const pair = pairSchema.parse({
           id: previous?.id ?? randomUUID(), name, contentId: input.contentId, styles: input.styles, settings: input.settings,
-          presetId: input.presetId, createdAt: previous?.createdAt ?? now, updatedAt: now,
+          presetId: input.presetId, ...(input.initImageId && { initImageId: input.initImageId }), createdAt: previous?.createdAt ?? now, updatedAt: now,
         });
         const pairs = previous ? doc.pairs.map((p) => (p.id === pair.id ? pair : p)) : [...doc.pairs, pair];
         return { next: { ...doc, pairs }, result: pair };
@@ -170,6 +170,14 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
       await removeFiles(renderPaths(id));
       emit('renders');
       return null;
+    },
+
+    async importRender({ id }) {
+      const render = await library.getRender(id);
+      const { name } = await library.getPair(render.pairId);
+      const result = await importFile(storage, renderPaths(id)[0], `${name}.png`);
+      if (!result.duplicate) emit('images');
+      return structuredClone(result);
     },
 
     onDidChange(listener) {

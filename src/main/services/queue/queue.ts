@@ -205,6 +205,9 @@ export function createQueue({ library, notify, engine, onRendered, models, launc
     async enqueueBatch({ pairId, contentIds }) {
       if (disposed) throw new AtelierError('QUEUE_CLOSED', 'the render queue has shut down');
       const look = structuredClone(await library.getPair(pairId));
+      if (look.settings.init === 'image') {
+        throw new AtelierError('BAD_INPUT', `"${look.name}" starts from a picture made from its own photo, which other photos cannot start from: set Start from to another choice first`);
+      }
       const batchId = randomUUID();
       const added: Entry[] = [];
       // Named as the studio names a pair it composes: "photo × first style".
@@ -318,12 +321,15 @@ function baseName(fileName: string): string {
 
 /** The pair's images by file, with their blend weights; the engine itself refuses what cannot render. */
 async function renderRequest(library: QueueLibrary, pair: Pair): Promise<RenderRequest> {
-  const [content, ...styles] = await Promise.all([
+  const [content, initImage, ...styles] = await Promise.all([
     pair.contentId === null ? undefined : library.imageFile(pair.contentId, 'original'),
+    // Only when asked for: a pair may keep its starting picture while it starts from the photo for a while.
+    pair.settings.init === 'image' && pair.initImageId ? library.imageFile(pair.initImageId, 'original') : undefined,
     ...pair.styles.map((s) => library.imageFile(s.imageId, 'original')),
   ]);
   return {
     ...(content !== undefined && { content }),
+    ...(initImage !== undefined && { initImage }),
     styles: pair.styles.map((s, i) => ({ path: styles[i]!, weight: s.weight })),
     settings: pair.settings,
   };
@@ -338,6 +344,7 @@ function newRender(pair: Pair, outcome: RenderOutcome, startedAt: Date): NewRend
   const finishedAt = new Date();
   return {
     pairId: pair.id, settings: pair.settings, contentId: pair.contentId, styles: pair.styles,
+    ...(pair.settings.init === 'image' && pair.initImageId && { initImageId: pair.initImageId }),
     startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(),
     backend: outcome.backend, ...(outcome.device && { device: outcome.device }), cancelled: outcome.cancelled, losses: outcome.losses,
     width: outcome.image.width, height: outcome.image.height, image: outcome.image,

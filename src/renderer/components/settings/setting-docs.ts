@@ -12,7 +12,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   optimizer: { label: 'Optimizer', help: 'L-BFGS converges in fewer steps (the paper’s choice); Adam is steadier at large sizes; Gradient is plain gradient descent.' },
   learningRate: { label: 'Learning rate', help: 'Adam’s step size in pixel units (0–255).' },
   historySize: { label: 'History size', help: 'How many past steps L-BFGS remembers to estimate curvature.' },
-  init: { label: 'Start from', help: 'The starting image: the content photo, seeded noise, or the style image.' },
+  init: { label: 'Start from', help: 'The starting image: the content photo, seeded noise, the style image, or a starting picture (an instant result being refined).' },
   seed: { label: 'Seed', help: 'Random seed for the noise; same settings and seed give the same picture.' },
   contentLayers: { label: 'Content layers', help: 'VGG19 layers whose features must match the photo (the paper uses conv4_2).' },
   styleLayers: { label: 'Style layers', help: 'VGG19 layers whose Gram matrices must match the painting; lower layers give finer texture.' },
@@ -35,7 +35,7 @@ export const OPTIMIZER_TITLES = {
   adam: 'Adam, adaptive moment estimation',
   gd: 'Plain gradient descent at the learning rate',
 } as const;
-export const INIT_LABELS = { '': 'Automatic', content: 'Content photo', noise: 'Noise', style: 'Style image' } as const;
+export const INIT_LABELS = { '': 'Automatic', content: 'Content photo', noise: 'Noise', style: 'Style image', image: 'Starting picture' } as const;
 export const TV_KIND_LABELS = { l1: 'L1', squared: 'Squared' } as const;
 export const POOLING_LABELS = { avg: 'Average', max: 'Max' } as const;
 export const NETWORK_LABELS = { vgg19: 'VGG19', vgg16: 'VGG16' } as const;
