@@ -22,19 +22,24 @@ export const MAX_RENDER_SIZE = 4096;
 
 const size = z.number().int().min(16).max(MAX_RENDER_SIZE);
 
+export const SCHEDULES = ['standard', 'finest'] as const;
+export type Schedule = (typeof SCHEDULES)[number];
+
 /**
  * The stages and iterations a render of this size gets when the person leaves them unset. The
- * low-resolution stage lays out the style's large structures cheaply; the full-size stage is where the
- * strokes and the balance with the photo are settled, and too few iterations there left the style
- * half-painted (bench:quality at 200/60/15: style and content distances both higher). On onnx (2 idle
- * cores) an iteration costs about 0.08 s, 0.3 s and 1.3 s at 128², 256² and 512², so a 512 px render
- * takes about 80 s of iterations; on wasm about 6–7 minutes. Here, not in the engine, because the
- * settings panel explains it too.
+ * low-resolution stage lays out the style's large structures cheaply (more iterations there lowered the
+ * style distance at little cost); the full-size stage settles the strokes and the balance with the photo
+ * (its iteration count decides the content distance). Chosen with `npm run bench:quality` against
+ * jcjohnson/neural-style's results (README, "Quality against the reference"). On onnx (2 idle cores) an
+ * iteration costs about 0.07 s, 0.27 s and 1.04 s at 128, 256 and 512 px: 'standard' paints 512 px in
+ * about 85 s, 'finest' (which beat the reference on both distances) in about 7 minutes. Here, not in
+ * the engine, because the settings panel explains it too.
  */
-export function defaultSchedule(size: number): { sizes: number[]; iterations: number[] } {
-  if (size <= 160) return { sizes: [size], iterations: [200] };
-  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: [150, 100] };
-  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: [150, 100, 30] };
+export function defaultSchedule(size: number, schedule: Schedule = 'standard'): { sizes: number[]; iterations: number[] } {
+  const finest = schedule === 'finest';
+  if (size <= 160) return { sizes: [size], iterations: [finest ? 600 : 200] };
+  if (size <= 320) return { sizes: [Math.round(size / 2), size], iterations: finest ? [500, 300] : [150, 100] };
+  return { sizes: [Math.round(size / 4), Math.round(size / 2), size], iterations: finest ? [500, 200, 300] : [200, 40, 55] };
 }
 
 /**
@@ -50,6 +55,8 @@ export const renderSettingsSchema = z
     scales: z.array(size).min(1).max(6).optional(),
     /** Iterations per stage: one number for every stage, or one per stage; unset: chosen per stage. */
     iterations: z.union([z.number().int().min(0).max(10_000), z.array(z.number().int().min(0).max(10_000)).min(1)]).optional(),
+    /** Which automatic schedule applies while `iterations` is unset: 'finest' runs about five times longer. */
+    schedule: z.enum(SCHEDULES).default('standard'),
     /** The VGG network whose layers measure content and style; VGG16 must be installed separately. */
     network: z.enum(VGG_NETWORKS).default('vgg19'),
     optimizer: z.enum(OPTIMIZERS).default('lbfgs'),
@@ -63,7 +70,7 @@ export const renderSettingsSchema = z
     // Chosen with `npm run bench:quality` (README, "Quality against the reference"): with max pooling and
     // the default schedule, the style distance stays within 1.25× and the content distance within 1.1× of
     // jcjohnson/neural-style's results on the four sample pairs. Lower keeps more of the photo.
-    styleWeight: z.number().nonnegative().default(5e-4),
+    styleWeight: z.number().nonnegative().default(4.4e-4),
     tvWeight: z.number().nonnegative().default(5),
     tvKind: z.enum(TV_KINDS).default('l1'),
     // Max pooling, as VGG19 was trained and as neural-style renders: with average pooling the same weights

@@ -174,7 +174,7 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
     await byTestId('setting-size').fill('128');
     await expect.poll(() => help.innerText()).toMatch(/empty uses 200\b(?!, 60)/);
     await byTestId('setting-size').fill('512');
-    await expect.poll(() => help.innerText()).toContain('150, 100, 30');
+    await expect.poll(() => help.innerText()).toContain('200, 40, 55');
   });
 
   it('bug 6: the Chollet preset says the weights its fields hold', async () => {

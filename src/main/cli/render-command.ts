@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { VGG_NETWORKS } from '../../common/networks.js';
-import { INITS, MODES, OPTIMIZERS, POOLINGS, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
+import { INITS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
 import { BACKEND_CHOICES, DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
@@ -18,6 +18,7 @@ interface RenderOptions {
   size?: number;
   scales?: number[];
   iterations?: number[];
+  schedule?: RenderSettingsInput['schedule'];
   network?: RenderSettingsInput['network'];
   optimizer?: RenderSettingsInput['optimizer'];
   learningRate?: number;
@@ -53,6 +54,7 @@ export function registerRenderCommand(program: Command): void {
     .option('--size <px>', 'long side of the result in pixels (default 512)', integer)
     .option('--scales <list>', 'coarse-to-fine sizes, e.g. 128,256,512 (the last equals --size); default chosen from --size', integerList)
     .option('--iterations <n>', 'iterations per stage: one number for all stages, or a list like 300,100,20', integerList)
+    .addOption(new Option('--schedule <kind>', 'automatic iterations when --iterations is not given: standard, or finest (about five times longer, closest to the reference)').choices(SCHEDULES))
     .addOption(new Option('--network <name>', 'VGG network for the losses (default vgg19; vgg16 must be installed: atelier models install --only vgg16)').choices(VGG_NETWORKS))
     .addOption(new Option('--optimizer <name>', 'pixel optimizer (default lbfgs)').choices(OPTIMIZERS))
     .option('--learning-rate <lr>', 'Adam step size in pixel units (default 5)', number)
@@ -66,7 +68,7 @@ export function registerRenderCommand(program: Command): void {
     .option('--style-loss-weight <β>', 'style loss weight β', number)
     .option('--tv-weight <γ>', 'total variation weight γ', number)
     .addOption(new Option('--tv-kind <kind>', 'total variation: l1, or squared (exponent 1.25)').choices(TV_KINDS))
-    .addOption(new Option('--pooling <kind>', 'VGG pooling (default avg)').choices(POOLINGS))
+    .addOption(new Option('--pooling <kind>', 'VGG pooling (default max)').choices(POOLINGS))
     .option('--keep-colors', 'keep the colours of the content photo (luminance-only transfer)')
     .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
     .addOption(new Option('--backend <name>', 'compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)').choices(BACKEND_CHOICES).default('auto'))
@@ -88,6 +90,7 @@ function toRequest(options: RenderOptions): RenderRequest {
     size: options.size,
     scales: options.scales,
     iterations: options.iterations?.length === 1 ? options.iterations[0] : options.iterations,
+    schedule: options.schedule,
     network: options.network,
     optimizer: options.optimizer,
     learningRate: options.learningRate,

@@ -41,7 +41,7 @@ export function planRender(
   if (init === 'style' && sources.styles.length === 0) throw new AtelierError('BAD_INPUT', 'starting from the style image needs a style image');
   if (init === 'image' && !sources.initImage) throw new AtelierError('BAD_INPUT', 'starting from an image needs that image');
 
-  const auto = defaultSchedule(settings.size);
+  const auto = defaultSchedule(settings.size, settings.schedule);
   const sizes = settings.scales ?? auto.sizes;
   if (sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!)) throw new AtelierError('BAD_SETTINGS', `scales must increase (got ${sizes.join(', ')})`);
   if (sizes.at(-1) !== settings.size) throw new AtelierError('BAD_SETTINGS', `the last scale (${sizes.at(-1)}) must equal the size (${settings.size})`);

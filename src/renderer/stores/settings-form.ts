@@ -18,6 +18,8 @@ export interface SettingsForm {
   scales: string;
   /** One number, or one per stage; empty for automatic. */
   iterations: string;
+  /** The automatic schedule used while `iterations` is empty. */
+  schedule: RenderSettings['schedule'];
   optimizer: RenderSettings['optimizer'];
   learningRate: NumberText;
   historySize: NumberText;
@@ -67,6 +69,7 @@ export function toForm(input: RenderSettingsInput | undefined): SettingsForm {
     size: formatNumber(s.size),
     scales: formatList(s.scales),
     iterations: formatList(s.iterations),
+    schedule: s.schedule,
     optimizer: s.optimizer,
     learningRate: formatNumber(s.learningRate),
     historySize: formatNumber(s.historySize),
@@ -111,6 +114,7 @@ export function fromForm(form: SettingsForm): FormResult {
   const settings: RenderSettingsInput = {
     mode: form.mode,
     size: parseNumber(form.size),
+    schedule: form.schedule,
     optimizer: form.optimizer,
     learningRate: parseNumber(form.learningRate),
     historySize: parseNumber(form.historySize),

@@ -9,6 +9,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   size: { label: 'Size', help: 'Long side of the result in pixels; time and memory grow with its square.' },
   scales: { label: 'Stages', help: 'Coarse-to-fine stage sizes, ascending, the last equal to Size; empty chooses them from the size.' },
   iterations: { label: 'Iterations', help: 'Optimizer steps per stage: one number for all, or one per stage; empty chooses them from the size.' },
+  schedule: { label: 'Schedule', help: 'How long the automatic schedule paints while Iterations is empty: Finest runs about five times longer and came closest to the best-known results.' },
   optimizer: { label: 'Optimizer', help: 'L-BFGS converges in fewer steps (the paper’s choice); Adam is steadier at large sizes; Gradient is plain gradient descent.' },
   learningRate: { label: 'Learning rate', help: 'Adam’s step size in pixel units (0–255).' },
   historySize: { label: 'History size', help: 'How many past steps L-BFGS remembers to estimate curvature.' },
@@ -36,6 +37,7 @@ export const OPTIMIZER_TITLES = {
   gd: 'Plain gradient descent at the learning rate',
 } as const;
 export const INIT_LABELS = { '': 'Automatic', content: 'Content photo', noise: 'Noise', style: 'Style image', image: 'Starting picture' } as const;
+export const SCHEDULE_LABELS = { standard: 'Standard', finest: 'Finest' } as const;
 export const TV_KIND_LABELS = { l1: 'L1', squared: 'Squared' } as const;
 export const POOLING_LABELS = { avg: 'Average', max: 'Max' } as const;
 export const NETWORK_LABELS = { vgg19: 'VGG19', vgg16: 'VGG16' } as const;
