@@ -55,6 +55,8 @@ export interface Studio {
   waitInPage(expression: string, timeout?: number, failIf?: string): Promise<void>;
   /** A contract call over the page's own session, as the studio makes it; throws with the server's message when refused. */
   call<T>(service: string, method: string, payload: object): Promise<T>;
+  /** GET a path of the server from inside the page (its session cookie), as the bytes it answered. */
+  fetchBytes(path: string): Promise<Buffer>;
   /** Waits for a toast of this kind whose "title | message" contains `text`; returns that text. */
   toast(kind: 'success' | 'error' | 'info', text: string): Promise<string>;
   /** Screenshots at the current viewport into $TMPDIR/<shots>, never the repository. */
@@ -123,11 +125,27 @@ export async function startStudio(shotsFolder: string, options: StudioOptions = 
     byTestId: (id) => page.getByTestId(id),
     inPage,
     waitInPage,
+    // Through the page's own fetch, as the renderer calls the server: Chromium retries a request whose
+    // reused keep-alive connection the server closed at that moment, where Playwright's request client
+    // failed with ECONNRESET on a busy machine.
     async call<T>(service: string, method: string, payload: object) {
-      const response = await page.request.post(new URL(`/api/${service}/${method}`, loginUrl).href, { data: payload });
-      const body = (await response.json()) as { ok: boolean; value: T; error?: { message: string } };
+      const body = await page.evaluate(async ({ url, payload }) => {
+        const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
+        return response.json() as Promise<{ ok: boolean; value: unknown; error?: { message: string } }>;
+      }, { url: `/api/${service}/${method}`, payload });
       if (!body.ok) throw new Error(`${service}:${method} failed: ${body.error?.message}`);
-      return body.value;
+      return body.value as T;
+    },
+    async fetchBytes(path: string) {
+      const base64 = await page.evaluate(async (url) => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(binary);
+      }, path);
+      return Buffer.from(base64, 'base64');
     },
     async toast(kind, text) {
       const find = `window.__toasts.find((t) => t.kind === ${JSON.stringify(kind)} && t.text.includes(${JSON.stringify(text)}))`;

@@ -175,8 +175,8 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
     const [render] = await call<{ id: string; width: number; height: number; settings: Record<string, unknown> }[]>('library', 'listRenders', { pairId: refined!.id });
     expect(render).toMatchObject({ width: 64, height: 48, settings: { init: 'image', size: 64, iterations: 0 } });
     const pixels = async (kind: string, id: string, variant: string) => {
-      const response = await page.request.get(new URL(`/media/${kind}/${id}/${variant}`, loginUrl).href);
-      return new Uint8Array(await sharp(await response.body()).resize(64, 48, { fit: 'fill' }).removeAlpha().raw().toBuffer());
+      const bytes = await s.fetchBytes(`/media/${kind}/${id}/${variant}`);
+      return new Uint8Array(await sharp(bytes).resize(64, 48, { fit: 'fill' }).removeAlpha().raw().toBuffer());
     };
     const distance = (a: Uint8Array, b: Uint8Array) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
     const [result, start, photo] = await Promise.all([
