@@ -120,3 +120,18 @@ export function take(tensor: tf.Tensor): Float32Array {
   tensor.dispose();
   return values;
 }
+
+/** A fixed picture: smooth gradients with a little seeded noise (30×22 by default: sides not multiples of 4). */
+export function fixedPicture(width = 30, height = 22): RgbImage {
+  const random = seededRandom(7);
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      data[i] = Math.round((255 * x) / width);
+      data[i + 1] = Math.round((255 * y) / height);
+      data[i + 2] = Math.floor(random() * 256);
+    }
+  }
+  return { width, height, data };
+}

@@ -12,26 +12,12 @@ import { checkInstantMemory, instantStylize, TfjsFastStyleNet, type FastStyleWei
 import * as tf from '../../src/main/engine/tf.js';
 import { loadFastStyleWeights } from '../../src/main/services/models/fast-style.js';
 import { SHARED_MODELS } from '../models/paths.js';
-import { expectNoTensorLeaks, seededRandom } from '../engine/support.js';
+import { expectNoTensorLeaks, fixedPicture } from '../engine/support.js';
 
 let wave: FastStyleWeights;
 let net: TfjsFastStyleNet;
 let temp: string;
 
-/** A fixed picture: smooth gradients with a little seeded noise; sides not multiples of 4. */
-function fixedPicture(width = 30, height = 22): RgbImage {
-  const random = seededRandom(7);
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      data[i] = Math.round((255 * x) / width);
-      data[i + 1] = Math.round((255 * y) / height);
-      data[i + 2] = Math.floor(random() * 256);
-    }
-  }
-  return { width, height, data };
-}
 
 beforeAll(async () => {
   expect((await initBackend({ backend: 'wasm' })).kind).toBe('wasm');

@@ -9,24 +9,10 @@ import { loadOnnxRuntime } from '../../src/main/engine/onnx/runtime.js';
 import * as tf from '../../src/main/engine/tf.js';
 import { loadFastStyleWeights } from '../../src/main/services/models/fast-style.js';
 import { SHARED_MODELS } from '../models/paths.js';
-import { expectNoTensorLeaks, seededRandom } from '../engine/support.js';
+import { expectNoTensorLeaks, fixedPicture } from '../engine/support.js';
 
 delete process.env.ATELIER_BACKEND;
 
-/** A fixed picture: smooth gradients with a little seeded noise. */
-function fixedPicture(width: number, height: number): RgbImage {
-  const random = seededRandom(7);
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      data[i] = Math.round((255 * x) / width);
-      data[i + 1] = Math.round((255 * y) / height);
-      data[i + 2] = Math.floor(random() * 256);
-    }
-  }
-  return { width, height, data };
-}
 
 let load: ReturnType<typeof onnxFastStyleLoader>;
 const weights = new Map<string, FastStyleWeights>();
