@@ -1,31 +1,14 @@
 // The desktop app's launcher for the backends' probe and planning processes (Electron's utility
 // process), driving the real workers. As in utility-render.test.ts, `utilityProcess.fork` is a stand-in
-// that runs the module in a forked Node with a parentPort shaped like Electron's.
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// (utility-process-stand-in.ts) that runs the module in a forked Node with a parentPort shaped like Electron's.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createPlanner } from '../../src/main/services/backends/planner.js';
 import { probeBackends } from '../../src/main/services/backends/probe.js';
 
-const CHILD = fileURLToPath(new URL('./utility-process-child.mjs', import.meta.url));
 const started: string[] = [];
 
-vi.mock('electron', () => ({
-  utilityProcess: {
-    fork(modulePath: string, args: string[], options: { serviceName?: string }) {
-      started.push(`${options.serviceName}: ${modulePath.split('/').pop()}`);
-      const child = fork(CHILD, [modulePath, ...args], { execArgv: [] });
-      return {
-        postMessage: (message: unknown) => child.send(message as object),
-        on(event: 'message' | 'exit', listener: (value: unknown) => void) {
-          if (event === 'message') child.on('message', listener);
-          else child.on('exit', (code) => listener(code ?? 1));
-          return this;
-        },
-        kill: () => child.kill(),
-      };
-    },
-  },
+vi.mock('electron', async () => ({
+  utilityProcess: (await import('./utility-process-stand-in.js')).utilityProcessStandIn((serviceName, modulePath) => started.push(`${serviceName}: ${modulePath.split('/').pop()}`)),
 }));
 
 const { utilityHelper } = await import('../../src/main/app/utility-render.js');

@@ -2,7 +2,6 @@
 // Electron binary is not installed here, so `utilityProcess.fork` is a stand-in that runs the module in a
 // forked Node with a parentPort shaped like Electron's (utility-process-child.mjs); the worker, its
 // supervisor and the engine are the real ones.
-import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,25 +12,10 @@ import type { WorkerProgress } from '../../src/main/services/queue/messages.js';
 import { renderWorkerPath, startRenderProcess } from '../../src/main/services/queue/render-process.js';
 import type { RenderRequest } from '../../src/main/services/render/index.js';
 
-const CHILD = fileURLToPath(new URL('./utility-process-child.mjs', import.meta.url));
 const started: string[] = [];
 
-vi.mock('electron', () => ({
-  utilityProcess: {
-    fork(modulePath: string, args: string[], options: { serviceName?: string }) {
-      started.push(`${options.serviceName}: ${modulePath}`);
-      const child = fork(CHILD, [modulePath, ...args], { serialization: 'advanced', execArgv: [] });
-      return {
-        postMessage: (message: unknown) => child.send(message as object),
-        on(event: 'message' | 'exit', listener: (value: unknown) => void) {
-          if (event === 'message') child.on('message', listener);
-          else child.on('exit', (code) => listener(code ?? 1));
-          return this;
-        },
-        kill: () => child.kill(),
-      };
-    },
-  },
+vi.mock('electron', async () => ({
+  utilityProcess: (await import('./utility-process-stand-in.js')).utilityProcessStandIn((serviceName, modulePath) => started.push(`${serviceName}: ${modulePath}`)),
 }));
 
 const images = resolve(fileURLToPath(import.meta.url), '../../../../shared/images');
