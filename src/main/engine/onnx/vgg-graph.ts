@@ -10,8 +10,10 @@ import { GraphBuilder } from './graph-builder.js';
  * pass is written out as nodes, following what measured fastest on ORT's CPU kernels:
  * - a convolution's gradient to its input is a convolution with the kernel turned 180° and its
  *   channels swapped (faster than ConvTranspose), and constant scales are folded into those kernels;
- * - between convolutions only same-shape elementwise ops and nearest Resize, which keep ORT's blocked
- *   channel layout (broadcasts and Where force a layout conversion each way);
+ * - between convolutions only ops that ORT runs in its blocked channel layout (same-shape Add and Mul,
+ *   HardSigmoid, BatchNormalization, MaxPool without indices, nearest Resize): any other op (Sign,
+ *   Where, Sub, broadcasts, a scatter) costs a layout conversion each way, which measured a fifth of
+ *   an iteration;
  * - loss sums in float64 (a float32 sum of squares is off by ~2e-5 relative);
  * - only the loss terms and the gradient leave the graph: every output is copied out.
  * Layout inside is NCHW; images cross the boundary as [1, H, W, 3] like the tfjs executor's.
@@ -31,7 +33,7 @@ interface LayerTrace {
   /** The layer's input size (after the previous pooling, if any). */
   input: FeatureMap;
   /** Set when the layer's input came through a pooling: what the backward pass needs to undo it. */
-  pooledFrom?: { map: FeatureMap; indices?: string };
+  pooledFrom?: { map: FeatureMap; maxima?: string };
 }
 
 /** Layers and weights shared by the graphs of one render. */
@@ -96,9 +98,9 @@ class VggGraph {
         }
         const window = { kernel_shape: [2, 2], strides: [2, 2] };
         if (this.network.pooling === 'max') {
-          const [pooled, indices] = this.g.opMulti('MaxPool', [x.name], 2, window);
-          pooledFrom = { map: x, indices: indices! };
-          x = { name: pooled!, ...pooledSize };
+          const pooled = this.g.op('MaxPool', [x.name], window);
+          pooledFrom = { map: x, maxima: pooled };
+          x = { name: pooled, ...pooledSize };
         } else {
           pooledFrom = { map: x };
           x = { name: this.g.op('AveragePool', [x.name], window), ...pooledSize };
@@ -142,32 +144,48 @@ class VggGraph {
     let g: string | undefined;
     for (const trace of traces.toReversed()) {
       const gy = this.addAll([g, layerGrads.get(trace.layer)].filter((v): v is string => v !== undefined))!;
-      // ReLU: the output is ≥ 0, so its sign is the unit step (and keeps the layout, unlike Where).
-      const gPre = this.g.op('Mul', [gy, this.g.op('Sign', [trace.output.name])]);
-      const averaged = trace.pooledFrom && !trace.pooledFrom.indices;
+      // ReLU: the output is ≥ 0, and its derivative is 1 where the output is > 0.
+      const gPre = this.g.op('Mul', [gy, this.step(trace.output.name, 0)]);
+      const averaged = trace.pooledFrom && !trace.pooledFrom.maxima;
       const gx = this.g.op('Conv', [gPre, this.backwardKernel(trace.layer, averaged ? 0.25 : 1)], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
       g = trace.pooledFrom ? this.unpool(gx, trace.pooledFrom) : gx;
     }
     return g!;
   }
 
-  private unpool(grad: string, { map, indices }: NonNullable<LayerTrace['pooledFrom']>): string {
-    if (indices) {
-      // Max pooling: each pooled value's gradient goes back to the position it was taken from.
-      const size = map.channels * map.height * map.width;
-      const zeros = this.g.constant(new Float32Array(size), [size], 'zeros');
-      const flatIndices = this.g.op('Reshape', [indices, this.g.ints([-1])]);
-      const flatGrad = this.g.op('Reshape', [grad, this.g.ints([-1])]);
-      const scattered = this.g.op('ScatterElements', [zeros, flatIndices, flatGrad], { axis: 0 });
-      return this.g.op('Reshape', [scattered, this.g.ints([1, map.channels, map.height, map.width])]);
-    }
+  private unpool(grad: string, { map, maxima }: NonNullable<LayerTrace['pooledFrom']>): string {
     // Average pooling: spread over the 2×2 window (the ¼ is folded into the kernel that produced
     // `grad`); 'valid' pooling dropped an odd last row or column, which gets no gradient.
-    const spread = this.g.op('Resize', [grad, '', this.g.constant(Float32Array.of(1, 1, 2, 2), [4], 'scales')], {
+    const spread = this.spread(grad, map);
+    if (!maxima) return spread;
+    // Max pooling: only the window's maximum, where map − max = 0, gets the gradient. Pooling's index
+    // output and a scatter would leave the blocked layout, as would Sub; this mask stays in it. Equal
+    // positive values tying in a window are vanishingly rare; tied zeros are cut by the ReLU mask.
+    const atMaximum = this.step(this.g.op('Add', [map.name, this.negate(this.spread(maxima, map), map.channels)]), 1);
+    return this.g.op('Mul', [spread, atMaximum]);
+  }
+
+  /** −value, as a BatchNormalization of scale −1: ORT runs it in the blocked layout (Neg and Sub it does not). */
+  private negate(value: string, channels: number): string {
+    const filled = (fill: number, hint: string) => this.g.constant(new Float32Array(channels).fill(fill), [channels], hint);
+    return this.g.op('BatchNormalization', [value, filled(-1, 'minus_one'), filled(0, 'zero'), filled(0, 'zero'), filled(1, 'one')], { epsilon: { float: 0 } });
+  }
+
+  /** Nearest 2× upsampling back to `map`'s size (an odd last row or column gets zeros). */
+  private spread(value: string, map: FeatureMap): string {
+    const spread = this.g.op('Resize', [value, '', this.g.constant(Float32Array.of(1, 1, 2, 2), [4], 'scales')], {
       mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor',
     });
     if (map.height % 2 === 0 && map.width % 2 === 0) return spread;
     return this.g.op('Pad', [spread, this.g.ints([0, 0, 0, 0, 0, 0, map.height % 2, map.width % 2])]);
+  }
+
+  /**
+   * 1 where `value` ≥ 0 (from `offset` 1) or > 0 (from 0), else 0, as max(0, min(1, 10³⁰·value + offset)):
+   * HardSigmoid keeps ORT's blocked layout, Sign, Where and comparisons do not.
+   */
+  private step(value: string, offset: 0 | 1): string {
+    return this.g.op('HardSigmoid', [value], { alpha: { float: 1e30 }, beta: { float: offset } });
   }
 
   private kernels(layer: VggLayer): { kernel: string; bias: string } {
