@@ -37,20 +37,29 @@ export function createLbfgs({ historySize, learningRate = 1 }: LbfgsOptions): Lb
 
   const history: CorrectionPair[] = [];
   let previous: { x: Float32Array; grad: Float32Array } | undefined;
+  // A step at 512 px touches 20 vectors of 590k values: the pair dropped from a full history becomes
+  // the spare that the next pair is written into, and the recursion works in one scratch buffer.
+  let spare: { s: Float32Array; y: Float32Array } | undefined;
+  let scratch = new Float64Array(0);
 
   /** Stores the pair from the previous step to the current point, if it satisfies the curvature condition. */
   function updateHistory(x: Float32Array, grad: Float32Array): void {
     if (!previous) return;
-    const s = new Float32Array(x.length);
-    const y = new Float32Array(x.length);
+    if (spare?.s.length !== x.length) spare = { s: new Float32Array(x.length), y: new Float32Array(x.length) };
+    const { s, y } = spare;
+    const px = previous.x;
+    const pg = previous.grad;
+    let sy = 0;
+    let yy = 0;
     for (let i = 0; i < x.length; i++) {
-      s[i] = x[i]! - previous.x[i]!;
-      y[i] = grad[i]! - previous.grad[i]!;
+      const si = (s[i] = Math.fround(x[i]! - px[i]!));
+      const yi = (y[i] = Math.fround(grad[i]! - pg[i]!));
+      sy += si * yi;
+      yy += yi * yi;
     }
-    const sy = dot(s, y);
     if (!(sy > CURVATURE_EPSILON)) return;
-    history.push({ s, y, rho: 1 / sy, gamma: sy / dot(y, y) });
-    if (history.length > historySize) history.shift();
+    history.push({ s, y, rho: 1 / sy, gamma: sy / yy });
+    spare = history.length > historySize ? history.shift() : undefined;
   }
 
   return {
@@ -60,7 +69,8 @@ export function createLbfgs({ historySize, learningRate = 1 }: LbfgsOptions): Lb
     async step(x, objective: Objective) {
       const { loss, grad } = await objective(x);
       updateHistory(x, grad);
-      let direction = searchDirection(grad, history);
+      if (scratch.length !== grad.length) scratch = new Float64Array(grad.length);
+      let direction = searchDirection(grad, history, scratch);
       const gtd = dot(grad, direction);
       // A non-descent (or non-finite, e.g. overflowed) direction means the stored curvature no longer
       // describes f: restart from steepest descent, as L-BFGS implementations do after a failed step.
@@ -87,31 +97,50 @@ export function createLbfgs({ historySize, learningRate = 1 }: LbfgsOptions): Lb
     dispose() {
       history.length = 0;
       previous = undefined;
+      spare = undefined;
+      scratch = new Float64Array(0);
     },
   };
 }
 
-/** Nocedal & Wright Algorithm 7.4: returns d = −H∇f with H the L-BFGS inverse Hessian approximation. */
-function searchDirection(grad: Float32Array, history: readonly CorrectionPair[]): Float32Array {
+/**
+ * Nocedal & Wright Algorithm 7.4: returns d = −H∇f with H the L-BFGS inverse Hessian approximation.
+ * Each pass over q both applies one pair's update and takes the dot product the next pair needs.
+ */
+function searchDirection(grad: Float32Array, history: readonly CorrectionPair[], q: Float64Array): Float32Array {
   const newest = history.at(-1);
   if (!newest) return negate(grad);
-  const q = Float64Array.from(grad);
+  const n = grad.length;
   const alphas: number[] = [];
+  let sq = 0;
+  const s0 = newest.s;
+  for (let i = 0; i < n; i++) sq += s0[i]! * (q[i] = grad[i]!);
+  let yq = 0;
   for (let k = history.length - 1; k >= 0; k--) {
-    const pair = history[k]!;
-    const alpha = pair.rho * dot(pair.s, q);
-    for (let i = 0; i < q.length; i++) q[i] = q[i]! - alpha * pair.y[i]!;
-    alphas[k] = alpha;
+    const alpha = (alphas[k] = history[k]!.rho * sq);
+    const y = history[k]!.y;
+    if (k > 0) {
+      const nextS = history[k - 1]!.s;
+      sq = 0;
+      for (let i = 0; i < n; i++) sq += nextS[i]! * (q[i] = q[i]! - alpha * y[i]!);
+    } else {
+      // The last update, the initial Hessian's scaling, and the second loop's first dot product.
+      const gamma = newest.gamma;
+      for (let i = 0; i < n; i++) yq += y[i]! * (q[i] = gamma * (q[i]! - alpha * y[i]!));
+    }
   }
-  for (let i = 0; i < q.length; i++) q[i] = newest.gamma * q[i]!;
+  const direction = new Float32Array(n);
   for (let k = 0; k < history.length; k++) {
-    const pair = history[k]!;
-    const beta = pair.rho * dot(pair.y, q);
-    const scale = alphas[k]! - beta;
-    for (let i = 0; i < q.length; i++) q[i] = q[i]! + scale * pair.s[i]!;
+    const scale = alphas[k]! - history[k]!.rho * yq;
+    const s = history[k]!.s;
+    const nextY = k + 1 < history.length ? history[k + 1]!.y : undefined;
+    yq = 0;
+    if (nextY) {
+      for (let i = 0; i < n; i++) yq += nextY[i]! * (q[i] = q[i]! + scale * s[i]!);
+    } else {
+      for (let i = 0; i < n; i++) direction[i] = -(q[i]! + scale * s[i]!);
+    }
   }
-  const direction = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) direction[i] = -q[i]!;
   return direction;
 }
 
