@@ -136,7 +136,7 @@ async function runRender(options: RenderOptions): Promise<number> {
   const started = Date.now();
   let result: RenderResult;
   try {
-    result = await renderFiles(request, { onProgress: (update) => bar.update(update), signal: controller.signal });
+    result = await renderFiles(request, { onProgress: (update) => bar.update(update), signal: controller.signal, previews: false });
   } finally {
     bar.stop();
     process.off('SIGINT', onInterrupt);

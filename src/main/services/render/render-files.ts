@@ -37,7 +37,13 @@ export interface RenderResult extends RenderOutcome {
  */
 export async function renderFiles(
   request: RenderRequest,
-  hooks: { onProgress?: (update: RenderUpdate) => void; onPhase?: (phase: RenderPhase) => void; signal?: AbortSignal } = {},
+  hooks: {
+    onProgress?: (update: RenderUpdate) => void;
+    onPhase?: (phase: RenderPhase) => void;
+    signal?: AbortSignal;
+    /** Attach preview pictures to progress updates (default true); a terminal has nowhere to show them. */
+    previews?: boolean;
+  } = {},
 ): Promise<RenderResult> {
   hooks.onPhase?.('engine');
   const backendInfo = await initBackend({ ...(request.backend && { backend: request.backend }), ...(request.device && { device: request.device }) });
@@ -63,7 +69,7 @@ export async function renderFiles(
     executor,
     { content: content?.image, initImage: init?.image, styles: styles.map((s) => s!.image) },
     { ...request.settings, styleBlend: request.settings.styleBlend ?? request.styles.map((s) => s.weight ?? 1) },
-    { ...(onProgress && { onProgress }), ...(hooks.signal && { signal: hooks.signal }) },
+    { ...(onProgress && { onProgress }), ...(hooks.signal && { signal: hooks.signal }), previews: hooks.previews ?? true },
   );
   await delivered;
   return {
