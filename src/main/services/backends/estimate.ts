@@ -6,13 +6,16 @@ export type Speed = Preferences['speed'][string];
 /**
  * Per backend, before this machine has measured its own: milliseconds per iteration per pixel, and
  * the fixed cost of a render (starting the process, loading the network). wasm is `npm run bench`'s
- * 512 px figure on the 2-core development machine (9,060 ms / 512², README); the others have not been
- * benched here, so they are scaled from it by their usual speed (native TensorFlow about 2.5× faster on
- * CPU, as PyTorch is; plain JS about 10× slower; a GPU about 30× faster) until a render measures them.
+ * 512 px figure on the 2-core development machine (9,060 ms / 512², README); onnx is the README's
+ * default 512 px render there (74 s of stages for 15.2 million pixel-iterations, session creation
+ * included); the others have not been benched here, so they are scaled from wasm by their usual speed
+ * (native TensorFlow about 2.5× faster on CPU, as PyTorch is; plain JS about 10× slower; a GPU about
+ * 30× faster) until a render measures them.
  */
 export const BUILT_IN_SPEED: Readonly<Record<string, Speed>> = {
   'tfjs-node-gpu': { msPerPixelIteration: 0.0346 / 30, startupMs: 10_000, renders: 0 },
   'tfjs-node': { msPerPixelIteration: 0.0346 / 2.5, startupMs: 10_000, renders: 0 },
+  onnx: { msPerPixelIteration: 0.0049, startupMs: 5_000, renders: 0 },
   wasm: { msPerPixelIteration: 0.0346, startupMs: 20_000, renders: 0 },
   cpu: { msPerPixelIteration: 0.0346 * 10, startupMs: 20_000, renders: 0 },
 };
