@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
+import type { BackendChoice } from '../common/backends.js';
 import { AtelierError } from '../common/errors.js';
 import { createBackends, type StartHelper } from './services/backends/index.js';
 import { expectedBackend } from './engine/backend/expected.js';
@@ -43,6 +44,8 @@ export interface StudioOptions {
   shell?: DesktopShell;
   /** Reported by app.info; defaults to package.json's. */
   version?: string;
+  /** The backend renders use while the person's choice is 'auto' (the entry points take it from ATELIER_BACKEND). */
+  defaultBackend?: BackendChoice;
 }
 
 export interface DesktopShell {
@@ -131,7 +134,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     },
     ...(shell && { shell }),
   });
-  const backends = createBackends({ preferences, library, ...(options.startHelper && { startHelper: options.startHelper }) });
+  const backends = createBackends({
+    preferences,
+    library,
+    ...(options.startHelper && { startHelper: options.startHelper }),
+    ...(options.defaultBackend && { defaultBackend: options.defaultBackend }),
+  });
   const queue = await createQueue({
     library,
     notify,
@@ -143,6 +151,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const instant = createInstant({
     library,
     models: () => models.renderLocation('fast-style'),
+    engine: () => backends.renderEngine(),
     ...(options.launchRender && { launch: options.launchRender }),
   });
 
@@ -168,7 +177,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         vgg16Installed: await vgg16Installed(),
         samplesAvailable: (await sampleFiles(samplesDir)).length > 0,
         mode,
-        renderLimit: renderLimit(backend ?? expectedBackend()),
+        renderLimit: renderLimit(backend ?? expectedBackend(options.defaultBackend)),
       }),
     },
     models: contractMethods('models', models),

@@ -30,7 +30,6 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
   let dataDir: string;
   const problems: string[] = [];
   const cleanups: (() => Promise<void>)[] = [];
-  let backendBefore: string | undefined;
   let twoStyles: Pair;
   let oneStyle: Pair;
 
@@ -78,12 +77,10 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
     })()`);
 
   beforeAll(async () => {
-    backendBefore = process.env.ATELIER_BACKEND;
-    process.env.ATELIER_BACKEND = 'wasm';
     const data = await tempDir('bugs-e2e');
     cleanups.push(data.cleanup);
     dataDir = join(data.dir, 'data');
-    studio = await createStudio({ dataDir, resources: { ...checkoutResources(), samplesDir: IMAGES }, mode: 'web' });
+    studio = await createStudio({ dataDir, resources: { ...checkoutResources(), samplesDir: IMAGES }, mode: 'web', defaultBackend: 'wasm' });
     cleanups.push(() => studio.dispose());
     server = await startWebServer({ studio, rendererDir: RENDERER });
     cleanups.push(() => server.close());
@@ -117,8 +114,6 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     for (const cleanup of cleanups.reverse()) await cleanup();
-    if (backendBefore === undefined) delete process.env.ATELIER_BACKEND;
-    else process.env.ATELIER_BACKEND = backendBefore;
   });
 
   it('bug 1: the rows of the pairs list do not overlap, at either width', async () => {

@@ -25,7 +25,6 @@ let studio: Studio;
 let server: WebServer;
 let browser: Browser;
 let page: Page;
-let backendBefore: string | undefined;
 
 async function call<T>(channel: string, payload: unknown): Promise<T> {
   const result = await studio.dispatch(channel, payload);
@@ -35,10 +34,8 @@ async function call<T>(channel: string, payload: unknown): Promise<T> {
 
 beforeAll(async () => {
   if (!ready) return;
-  backendBefore = process.env.ATELIER_BACKEND;
-  process.env.ATELIER_BACKEND = 'wasm';
   disk = await mountSmallDisk(4096);
-  studio = await createStudio({ dataDir: disk.dir, mode: 'web' });
+  studio = await createStudio({ dataDir: disk.dir, mode: 'web', defaultBackend: 'wasm' });
   server = await startWebServer({ studio, rendererDir: RENDERER });
   browser = await launchChromium();
 });
@@ -47,8 +44,6 @@ afterAll(async () => {
   await server?.close();
   await studio?.dispose();
   await disk?.dispose();
-  if (backendBefore === undefined) delete process.env.ATELIER_BACKEND;
-  else process.env.ATELIER_BACKEND = backendBefore;
 });
 
 it.skipIf(!ready)('keeps a render the full disk cannot take, offers it for download, and stores it on Retry', async () => {

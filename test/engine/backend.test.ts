@@ -2,23 +2,20 @@
 // computes on every core. What 'auto' picks (onnx here) is in onnx-backend.test.ts: one backend per process.
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { activeBackend, initBackend, type BackendInfo } from '../../src/main/engine/backend/index.js';
+import { backendFromEnvironment } from '../../src/main/services/backends/index.js';
 import * as tf from '../../src/main/engine/tf.js';
 import { expectNoTensorLeaks } from './support.js';
 
-// The defaults are what is under test; the environment must not choose for us.
-const savedEnv = { backend: process.env.ATELIER_BACKEND, threads: process.env.ATELIER_WASM_THREADS };
-delete process.env.ATELIER_BACKEND;
-delete process.env.ATELIER_WASM_THREADS;
-
 let info: BackendInfo;
 beforeAll(async () => {
+  // The environment cannot choose for the engine: a setting it has is what the entry points pass in.
+  process.env.ATELIER_BACKEND = 'cpu';
+  process.env.ATELIER_WASM_THREADS = '1';
   info = await initBackend({ backend: 'wasm' });
-});
-afterEach(() => {
-  process.env.ATELIER_BACKEND = savedEnv.backend;
-  if (savedEnv.backend === undefined) delete process.env.ATELIER_BACKEND;
+  delete process.env.ATELIER_BACKEND;
+  delete process.env.ATELIER_WASM_THREADS;
 });
 expectNoTensorLeaks();
 
@@ -42,9 +39,16 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
-  it('rejects an invalid ATELIER_BACKEND with the valid choices', async () => {
-    process.env.ATELIER_BACKEND = 'gpu';
-    await expect(initBackend()).rejects.toThrow('ATELIER_BACKEND="gpu" is not one of auto, tfjs-node-gpu, onnx, tfjs-node, wasm, cpu');
+});
+
+describe('ATELIER_BACKEND, as the studio\'s entry points read it', () => {
+  it('names a backend, or nothing when unset', () => {
+    expect(backendFromEnvironment({ ATELIER_BACKEND: 'wasm' })).toBe('wasm');
+    expect(backendFromEnvironment({})).toBeUndefined();
+  });
+
+  it('refuses a name that is not a backend, listing the choices', () => {
+    expect(() => backendFromEnvironment({ ATELIER_BACKEND: 'gpu' })).toThrow('ATELIER_BACKEND="gpu" is not one of auto, tfjs-node-gpu, onnx, tfjs-node, wasm, cpu');
   });
 });
 

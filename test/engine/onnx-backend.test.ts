@@ -6,8 +6,6 @@ import { initBackend, type BackendInfo } from '../../src/main/engine/backend/ind
 import { onnxDeviceStatuses, pickOnnxDevice } from '../../src/main/engine/backend/onnx-device.js';
 import * as tf from '../../src/main/engine/tf.js';
 
-delete process.env.ATELIER_BACKEND;
-
 let info: BackendInfo;
 beforeAll(async () => {
   info = await initBackend();

@@ -16,8 +16,6 @@ import { tfjsExecutor } from '../../src/main/engine/tfjs-executor.js';
 import { Vgg19, type VggWeights } from '../../src/main/engine/vgg19.js';
 import { expectNoTensorLeaks, loadRealVggWeights, meanChroma, randomArray, randomVggWeights, readRgb, seededRandom, STARRY_NIGHT, THE_SCREAM, TUBINGEN } from './support.js';
 
-delete process.env.ATELIER_BACKEND;
-
 // Odd sizes on purpose: 22×30 pools to 11×15 and then 5×7, which drops a row and a column.
 const [height, width] = [22, 30];
 const random = seededRandom(11);

@@ -11,8 +11,6 @@ import { loadFastStyleWeights } from '../../src/main/services/models/fast-style.
 import { SHARED_MODELS } from '../models/paths.js';
 import { expectNoTensorLeaks, fixedPicture } from '../engine/support.js';
 
-delete process.env.ATELIER_BACKEND;
-
 
 let load: ReturnType<typeof onnxFastStyleLoader>;
 const weights = new Map<string, FastStyleWeights>();

@@ -26,10 +26,11 @@ const FILES: Record<string, string> = {
 const QUICK: Pair['settings'] = { size: 48, scales: [48], iterations: 6, progressEvery: 1 };
 /** Long enough to be cancelled or killed mid-render, and never reach its end in a test. */
 const LONG: Pair['settings'] = { ...QUICK, iterations: 5000 };
+/** The same backend on every machine. */
+const onWasm = async () => ({ backend: 'wasm' as const });
 
 let dir: string;
 let queue: QueueService;
-let backendBefore: string | undefined;
 
 beforeAll(async () => {
   // The worker runs as compiled JS from dist/: build it from the current source. tsc writes the JS even
@@ -40,16 +41,11 @@ beforeAll(async () => {
   const build = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
   if (!existsSync(worker)) throw new Error(`the render worker did not build:\n${build.stdout}${build.stderr}`);
   dir = await mkdtemp(path.join(tmpdir(), 'atelier-queue-'));
-  // Forked workers inherit the environment: the same backend on every machine.
-  backendBefore = process.env.ATELIER_BACKEND;
-  process.env.ATELIER_BACKEND = 'wasm';
 });
 afterEach(async () => {
   await queue?.dispose();
 });
 afterAll(async () => {
-  if (backendBefore === undefined) delete process.env.ATELIER_BACKEND;
-  else process.env.ATELIER_BACKEND = backendBefore;
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -130,7 +126,7 @@ describe('render queue', () => {
   it('runs a job to done off the main event loop: progress, changing previews, a saved render, a notification', async () => {
     const library = fakeLibrary();
     const notes: { title: string; body: string }[] = [];
-    queue = createQueue({ library, notify: (note) => notes.push(note) });
+    queue = createQueue({ engine: onWasm, library, notify: (note) => notes.push(note) });
     const events = record();
     // Timer ticks, counted per phase: a render blocking this loop would leave a phase without any.
     let ticks = 0;
@@ -167,7 +163,7 @@ describe('render queue', () => {
 
   it('runs jobs one at a time, first in first out', async () => {
     const library = fakeLibrary();
-    queue = createQueue({ library });
+    queue = createQueue({ engine: onWasm, library });
     const events = record();
     const first = await queue.enqueue({ pairId: library.addPair(QUICK).id });
     const second = await queue.enqueue({ pairId: library.addPair(QUICK).id });
@@ -183,7 +179,7 @@ describe('render queue', () => {
 
   it('cancels a queued job at once', async () => {
     const library = fakeLibrary();
-    queue = createQueue({ library });
+    queue = createQueue({ engine: onWasm, library });
     const running = await queue.enqueue({ pairId: library.addPair(LONG).id });
     const waiting = await queue.enqueue({ pairId: library.addPair(QUICK).id });
     const cancelled = change(waiting.id, () => true);
@@ -197,7 +193,7 @@ describe('render queue', () => {
   it('stops a running job within an iteration and saves the best image so far', async () => {
     const library = fakeLibrary();
     const notes: unknown[] = [];
-    queue = createQueue({ library, notify: (note) => notes.push(note) });
+    queue = createQueue({ engine: onWasm, library, notify: (note) => notes.push(note) });
     const job = await queue.enqueue({ pairId: library.addPair(LONG).id });
     const seen = await progressed(job.id);
     const last = ended(job.id);
@@ -218,7 +214,7 @@ describe('render queue', () => {
   it('fails a crashed render with RENDER_CRASHED and goes on with the next job', async () => {
     const library = fakeLibrary();
     const notes: { title: string; body: string }[] = [];
-    queue = createQueue({ library, notify: (note) => notes.push(note) });
+    queue = createQueue({ engine: onWasm, library, notify: (note) => notes.push(note) });
     const doomed = await queue.enqueue({ pairId: library.addPair(LONG).id });
     const next = await queue.enqueue({ pairId: library.addPair(QUICK).id });
     await progressed(doomed.id);
@@ -237,7 +233,7 @@ describe('render queue', () => {
 
   it("starts from the pair's starting picture when its settings say init 'image'", async () => {
     const library = fakeLibrary();
-    queue = createQueue({ library });
+    queue = createQueue({ engine: onWasm, library });
     // No iterations: the render is its starting point, so which picture that was shows in the result.
     const still = { ...QUICK, iterations: 0 };
     const fromPhoto = await queue.enqueue({ pairId: library.addPair(still, { initImageId: 'style-the-scream' }).id });
@@ -258,7 +254,7 @@ describe('render queue', () => {
 
   it('refuses a batch of a pair that starts from a picture, before queueing anything', async () => {
     const library = fakeLibrary();
-    queue = createQueue({ library });
+    queue = createQueue({ engine: onWasm, library });
     const pair = library.addPair({ ...QUICK, init: 'image' }, { initImageId: 'style-the-scream' });
     await expect(queue.enqueueBatch({ pairId: pair.id, contentIds: ['content-tubingen'] }))
       .rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/starts from a picture .* set Start from to another choice/) as unknown });
@@ -267,7 +263,7 @@ describe('render queue', () => {
 
   it("fails a transfer job whose pair has no content photo with the engine's message", async () => {
     const library = fakeLibrary();
-    queue = createQueue({ library });
+    queue = createQueue({ engine: onWasm, library });
     const job = await queue.enqueue({ pairId: library.addPair(QUICK, { content: false }).id });
     expect(await ended(job.id)).toMatchObject({
       state: 'failed', error: { code: 'BAD_INPUT', message: 'the style transfer mode needs a content image' },
@@ -277,7 +273,7 @@ describe('render queue', () => {
 
   it('kills the running worker on dispose', async () => {
     const library = fakeLibrary();
-    queue = createQueue({ library });
+    queue = createQueue({ engine: onWasm, library });
     const job = await queue.enqueue({ pairId: library.addPair(LONG).id });
     await progressed(job.id);
     const [pid] = workerPids();

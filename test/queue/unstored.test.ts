@@ -15,16 +15,6 @@ const images = path.resolve(fileURLToPath(import.meta.url), '../../../../shared/
 let disk: SmallDisk | undefined;
 let queue: QueueService | undefined;
 
-let backendBefore: string | undefined;
-beforeAll(() => {
-  // Render workers inherit the environment: the same backend on every machine.
-  backendBefore = process.env.ATELIER_BACKEND;
-  process.env.ATELIER_BACKEND = 'wasm';
-});
-afterAll(() => {
-  if (backendBefore === undefined) delete process.env.ATELIER_BACKEND;
-  else process.env.ATELIER_BACKEND = backendBefore;
-});
 afterEach(async () => {
   await queue?.dispose();
   await disk?.dispose();
@@ -56,7 +46,7 @@ it.skipIf(!canMount)('keeps a render the full library disk cannot take, offers i
   });
   await disk.fill();
   const notes: string[] = [];
-  queue = createQueue({ library, notify: (note) => notes.push(note.title) });
+  queue = createQueue({ engine: async () => ({ backend: 'wasm' }), library, notify: (note) => notes.push(note.title) });
 
   const job = await ended(queue, (await queue.enqueue({ pairId: pair.id })).id);
 

@@ -27,15 +27,11 @@ let studio: Studio;
 let server: WebServer;
 let disconnect: () => void;
 const cleanups: (() => Promise<void>)[] = [];
-let backendBefore: string | undefined;
 
 beforeAll(async () => {
-  backendBefore = process.env.ATELIER_BACKEND;
-  // Render workers inherit the environment: the same backend on every machine.
-  process.env.ATELIER_BACKEND = 'wasm';
   const data = await tempDir('ui-stores');
   cleanups.push(data.cleanup);
-  studio = await createStudio({ dataDir: join(data.dir, 'data'), resources: { ...checkoutResources(), ...(existsSync(SAMPLES) && { samplesDir: SAMPLES }) }, mode: 'web' });
+  studio = await createStudio({ dataDir: join(data.dir, 'data'), resources: { ...checkoutResources(), ...(existsSync(SAMPLES) && { samplesDir: SAMPLES }) }, mode: 'web', defaultBackend: 'wasm' });
   cleanups.push(() => studio.dispose());
   server = await startWebServer({ studio, rendererDir: await fakeRenderer(data.dir) });
   cleanups.push(() => server.close());
@@ -45,8 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   disconnect?.();
   for (const cleanup of cleanups.reverse()) await cleanup();
-  if (backendBefore === undefined) delete process.env.ATELIER_BACKEND;
-  else process.env.ATELIER_BACKEND = backendBefore;
 });
 
 beforeEach(() => {

@@ -43,14 +43,11 @@ describe.skipIf(!ready)('the studio in Chromium', () => {
   let page: Page;
   const problems: string[] = [];
   const cleanups: (() => Promise<void>)[] = [];
-  let backendBefore: string | undefined;
 
   beforeAll(async () => {
-    backendBefore = process.env.ATELIER_BACKEND;
-    process.env.ATELIER_BACKEND = 'wasm';
     const data = await tempDir('ui-e2e');
     cleanups.push(data.cleanup);
-    studio = await createStudio({ dataDir: join(data.dir, 'data'), resources: { ...checkoutResources(), samplesDir: IMAGES }, mode: 'web' });
+    studio = await createStudio({ dataDir: join(data.dir, 'data'), resources: { ...checkoutResources(), samplesDir: IMAGES }, mode: 'web', defaultBackend: 'wasm' });
     cleanups.push(() => studio.dispose());
     server = await startWebServer({ studio, rendererDir: RENDERER });
     cleanups.push(() => server.close());
@@ -67,8 +64,6 @@ describe.skipIf(!ready)('the studio in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     for (const cleanup of cleanups.reverse()) await cleanup();
-    if (backendBefore === undefined) delete process.env.ATELIER_BACKEND;
-    else process.env.ATELIER_BACKEND = backendBefore;
   });
 
   it('greets a first-time user and adds the sample images', async () => {

@@ -23,20 +23,16 @@ const request: RenderRequest = {
   content: join(images, 'content/tubingen.jpg'),
   styles: [{ path: join(images, 'style/starry_night.jpg') }],
   settings: { size: 32, scales: [32], iterations: 3, progressEvery: 1 },
+  // The same backend on every machine.
+  backend: 'wasm',
 };
-let backendBefore: string | undefined;
 let temp: string;
 
 beforeAll(async () => {
-  // The worker inherits the environment: the same backend on every machine.
-  backendBefore = process.env.ATELIER_BACKEND;
-  process.env.ATELIER_BACKEND = 'wasm';
   temp = await mkdtemp(join(tmpdir(), 'atelier-utility-'));
 });
 
 afterAll(async () => {
-  if (backendBefore === undefined) delete process.env.ATELIER_BACKEND;
-  else process.env.ATELIER_BACKEND = backendBefore;
   await rm(temp, { recursive: true, force: true });
 });
 

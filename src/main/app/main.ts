@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, shell } from 'electron';
 import { contentTypeFor } from '../media.js';
+import { backendFromEnvironment } from '../services/backends/index.js';
 import { checkoutResources, packagedResources } from '../services/resources/index.js';
 import { createStudio, type Studio } from '../studio.js';
 import { registerIpc, sendEvent } from './ipc.js';
@@ -57,6 +58,7 @@ async function chooseModelsFolder(): Promise<string | null> {
 /** Builds the studio and opens its doors to the page: IPC, the media scheme, events and the menu. */
 async function startStudio(): Promise<Studio> {
   const dataDir = app.getPath('userData');
+  const defaultBackend = backendFromEnvironment();
   const studio = await createStudio({
     dataDir,
     // Manifests, weights and samples ship as extra resources; unpackaged, they are the checkout's.
@@ -70,6 +72,7 @@ async function startStudio(): Promise<Studio> {
     mode: 'desktop',
     shell: { chooseFolder, showItemInFolder: (path) => shell.showItemInFolder(path) },
     version: app.getVersion(),
+    ...(defaultBackend && { defaultBackend }),
   });
   const pages = trustedPages();
 

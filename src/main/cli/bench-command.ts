@@ -6,7 +6,7 @@ import { OPTIMIZERS } from '../../common/settings.js';
 import { BACKEND_CHOICES, DEVICE_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
 import { loadExecutor } from '../services/render/index.js';
 import { benchInstant, median } from './instant-bench.js';
-import { integer, integerList, nameList } from './parse.js';
+import { backendOption, integer, integerList, nameList } from './parse.js';
 import { registerQualityBench } from './quality-bench.js';
 
 interface BenchOptions {
@@ -50,7 +50,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--iterations <n>', 'timed iterations per size (the median is reported)', integer, 5)
     .option('--warmup <n>', 'untimed iterations first', integer, 1)
     .addOption(new Option('--optimizer <name>').choices(OPTIMIZERS).default('lbfgs'))
-    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(backendOption())
     .option('--backends <list>', 'several backends side by side, each in its own process (e.g. wasm,onnx)', nameList)
     .addOption(new Option('--device <name>', 'onnx execution provider').choices(DEVICE_CHOICES).default('auto'))
     .option('--json', 'print a JSON document instead of a table')

@@ -1,10 +1,10 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FAST_STYLES, INSTANT_PREVIEW_SIZE, type FastStyle } from '../../common/instant.js';
-import { BACKEND_CHOICES, DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
+import { DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { contactSheet, instantFiles, instantLooks } from '../services/instant/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { checkOutputs, saveImage } from './outputs.js';
-import { formatDuration, integer, number } from './parse.js';
+import { backendOption, formatDuration, integer, number } from './parse.js';
 
 interface InstantOptions {
   net: FastStyle | 'all';
@@ -35,7 +35,7 @@ export function registerInstantCommand(program: Command): void {
     .option('--strength <percent>', 'how much of the painting goes over the photo, 0–100', strength, 100)
     .option('--size <px>', `long side in pixels (default 512; ${INSTANT_PREVIEW_SIZE} per picture with --net all)`, integer)
     .option('--keep-colors', 'keep the colours of the photo')
-    .addOption(new Option('--backend <name>', 'compute backend, as for renders (onnx runs the network on ONNX Runtime)').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(backendOption('compute backend, as for renders (onnx runs the network on ONNX Runtime)'))
     .addOption(new Option('--device <name>', 'onnx execution provider').choices(DEVICE_CHOICES).default('auto'))
     .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: InstantOptions) => {

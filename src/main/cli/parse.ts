@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { BACKEND_CHOICES } from '../../common/backends.js';
 
 /** commander option parsers: a bad value stops the CLI with a message naming the option. */
 export function integer(value: string): number {
@@ -38,4 +39,9 @@ export function formatDuration(ms: number): string {
 
 export function formatLoss(value: number): string {
   return value === 0 ? '0' : value.toExponential(2);
+}
+
+/** `--backend`, as every engine command takes it: one of the choices, else ATELIER_BACKEND, else auto. */
+export function backendOption(description = 'compute backend'): Option {
+  return new Option('--backend <name>', description).choices(BACKEND_CHOICES).env('ATELIER_BACKEND').default('auto');
 }

@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { renderSettingsPatchSchema, type RenderSettingsInput } from '../../common/settings.js';
-import { BACKEND_CHOICES, initBackend, styleContentDistances, type BackendChoice, type Distances } from '../engine/index.js';
+import { initBackend, styleContentDistances, type BackendChoice, type Distances } from '../engine/index.js';
 import { readImage, writeImage } from '../services/images/index.js';
 import { loadExecutor, renderFiles } from '../services/render/index.js';
 import { BUILT_IN_PRESETS } from '../services/presets/built-in.js';
-import { integer, nameList } from './parse.js';
+import { backendOption, integer, nameList } from './parse.js';
 
 /** The sample pairs with jcjohnson/neural-style's results on them (../shared/images/reference/README.md). */
 const PAIRS = [
@@ -58,7 +58,7 @@ export function registerQualityBench(program: Command): void {
     .option('--size <px>', 'long side of the renders', integer, 512)
     .option('--out <dir>', 'also write our renders here, to look at beside the references')
     .option('--json', 'print a JSON document instead of a table')
-    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(backendOption())
     .option('--pairs <list>', 'only the pairs whose reference file name contains one of these (e.g. shipwreck,golden)', nameList)
     .option('--preset <name>', 'render with a built-in preset\'s look instead of the defaults (e.g. Finest)', presetSettings)
     .option('--settings <json>', 'settings over the defaults (or the preset), e.g. \'{"styleWeight":5e-3,"iterations":[200,60,30]}\'', settingsPatch)

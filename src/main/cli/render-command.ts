@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import { VGG_NETWORKS } from '../../common/networks.js';
 import { INITS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
-import { BACKEND_CHOICES, DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
+import { DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
 import { checkOutputs, saveImage, saveReport, type Saved } from './outputs.js';
-import { collect, formatDuration, formatLoss, integer, integerList, nameList, number, numberList } from './parse.js';
+import { backendOption, collect, formatDuration, formatLoss, integer, integerList, nameList, number, numberList } from './parse.js';
 import { RenderProgressBar } from './progress-bar.js';
 
 interface RenderOptions {
@@ -71,9 +71,9 @@ export function registerRenderCommand(program: Command): void {
     .addOption(new Option('--pooling <kind>', 'VGG pooling (default max)').choices(POOLINGS))
     .option('--keep-colors', 'keep the colours of the content photo (luminance-only transfer)')
     .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
-    .addOption(new Option('--backend <name>', 'compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)').choices(BACKEND_CHOICES).default('auto'))
+    .addOption(backendOption('compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)'))
     .addOption(new Option('--device <name>', 'onnx execution provider (auto: a GPU provider that starts, else cpu)').choices(DEVICE_CHOICES).default('auto'))
-    .option('--threads <n>', 'WebAssembly threads (default: all cores)', integer)
+    .addOption(new Option('--threads <n>', 'WebAssembly threads (default: all cores)').argParser(integer).env('ATELIER_WASM_THREADS'))
     .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: RenderOptions) => {
       process.exitCode = await runRender(options);
@@ -116,12 +116,12 @@ function toRequest(options: RenderOptions): RenderRequest {
     settings: Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as RenderSettingsInput,
     backend: options.backend,
     device: options.device,
+    ...(options.threads && { wasmThreads: options.threads }),
     ...(options.modelsDir && { models: modelsLocation({ dir: options.modelsDir }) }),
   };
 }
 
 async function runRender(options: RenderOptions): Promise<number> {
-  if (options.threads) process.env.ATELIER_WASM_THREADS = String(options.threads);
   const request = toRequest(options);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const outputs = await checkOutputs(options.out, options.report, log);

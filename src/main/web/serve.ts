@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { backendFromEnvironment } from '../services/backends/index.js';
 import { checkoutResources } from '../services/resources/index.js';
 import { createStudio } from '../studio.js';
 import { startWebServer } from './server.js';
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
   }
   await mkdir(dataDir, { recursive: true });
   const resources = { ...checkoutResources(), ...(samplesDir && { samplesDir }) };
-  const studio = await createStudio({ dataDir, resources, mode: 'web' });
+  const defaultBackend = backendFromEnvironment();
+  const studio = await createStudio({ dataDir, resources, mode: 'web', ...(defaultBackend && { defaultBackend }) });
   const server = await startWebServer({ studio, rendererDir, port });
   console.log(`Atelier web mode: ${server.loginUrl}`);
   console.error(`atelier: data in ${dataDir}${samplesDir ? `, samples from ${samplesDir}` : ''}; Ctrl-C stops the server.`);

@@ -1,12 +1,11 @@
 import os from 'node:os';
+import { BACKEND_CHOICES, type BackendChoice, type BackendKind } from '../../../common/backends.js';
 import { AtelierError } from '../../../common/errors.js';
 import * as tf from '../tf.js';
 import { pickOnnxDevice, type OnnxDeviceChoice } from './onnx-device.js';
 import { registerThreadedWasm } from './wasm-threaded.js';
 
-export const BACKEND_CHOICES = ['auto', 'tfjs-node-gpu', 'onnx', 'tfjs-node', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
-export type BackendKind = Exclude<BackendChoice, 'auto'>;
+export { BACKEND_CHOICES, type BackendChoice, type BackendKind };
 
 export interface BackendInfo {
   kind: BackendKind;
@@ -29,9 +28,9 @@ export interface BackendInfo {
 const PREFERENCE: BackendKind[] = ['tfjs-node-gpu', 'onnx', 'tfjs-node', 'wasm', 'cpu'];
 
 export interface BackendOptions {
-  /** 'auto' (default) takes the first that loads; overridable by ATELIER_BACKEND. */
+  /** 'auto' (default) takes the first that loads. */
   backend?: BackendChoice;
-  /** WebAssembly threads; defaults to ATELIER_WASM_THREADS or the machine's core count (at most 8). */
+  /** WebAssembly threads; defaults to the machine's core count (at most 8). */
   wasmThreads?: number;
   /** onnx's execution provider (default auto); naming one other than auto implies the onnx backend. */
   device?: OnnxDeviceChoice;
@@ -46,7 +45,7 @@ let active: BackendInfo | undefined;
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const device = options.device ?? 'auto';
-  let choice = options.backend ?? parseChoice(process.env.ATELIER_BACKEND) ?? 'auto';
+  let choice = options.backend ?? 'auto';
   if (device !== 'auto') {
     if (choice === 'auto') choice = 'onnx';
     if (choice !== 'onnx') throw new AtelierError('BAD_SETTINGS', `--device ${device} applies to the onnx backend, not ${choice}`);
@@ -75,12 +74,6 @@ export function activeBackend(): BackendInfo | undefined {
   return active;
 }
 
-function parseChoice(value: string | undefined): BackendChoice | undefined {
-  if (!value) return undefined;
-  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new Error(`ATELIER_BACKEND="${value}" is not one of ${BACKEND_CHOICES.join(', ')}`);
-}
-
 async function start(kind: BackendKind, options: BackendOptions): Promise<Omit<BackendInfo, 'skipped'>> {
   switch (kind) {
     case 'tfjs-node-gpu':
@@ -107,7 +100,7 @@ async function start(kind: BackendKind, options: BackendOptions): Promise<Omit<B
 
 /** Starts tfjs's WebAssembly backend; returns its thread count. */
 async function startWasm(options: BackendOptions): Promise<number> {
-  const threads = options.wasmThreads ?? (Number(process.env.ATELIER_WASM_THREADS) || Math.min(8, os.availableParallelism()));
+  const threads = options.wasmThreads ?? Math.min(8, os.availableParallelism());
   if (threads > 1) registerThreadedWasm(threads);
   await setBackendOrThrow('wasm');
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');

@@ -2,7 +2,7 @@ import type { BackendStatus, Handlers, ImageAsset } from '../../../common/contra
 import type { OnnxDeviceChoice } from '../../../common/devices.js';
 import { AtelierError } from '../../../common/errors.js';
 import type { StageReport } from '../../../common/progress.js';
-import type { BackendChoice } from '../../engine/index.js';
+import type { BackendChoice } from '../../../common/backends.js';
 import type { PreferencesStore } from '../preferences/index.js';
 import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed } from './estimate.js';
 import { forkHelper, type StartHelper } from './helper-process.js';
@@ -14,6 +14,8 @@ export interface BackendsOptions {
   library: { getImage(id: string): Promise<ImageAsset> };
   /** Starts the probe and planning processes: a forked Node by default; the desktop app passes Electron's utility process. */
   startHelper?: StartHelper;
+  /** The backend renders use while the person's choice is 'auto' (the entry points take it from ATELIER_BACKEND); unset: the engine's order. */
+  defaultBackend?: BackendChoice;
 }
 
 export interface RenderEngine {
@@ -35,7 +37,7 @@ export type BackendsService = Handlers['backends'] & {
  * probe process, on first asking), which one renders use, and what a render would cost on it. The
  * engine itself (and TensorFlow.js with it) never loads in this process: see planner.ts.
  */
-export function createBackends({ preferences, library, startHelper = forkHelper }: BackendsOptions): BackendsService {
+export function createBackends({ preferences, library, startHelper = forkHelper, defaultBackend = 'auto' }: BackendsOptions): BackendsService {
   const planner = createPlanner(startHelper);
   let probed: Promise<BackendStatus[]> | undefined;
 
@@ -44,9 +46,14 @@ export function createBackends({ preferences, library, startHelper = forkHelper 
     return probed;
   }
 
-  /** The chosen backend, or for 'auto' the first that starts: the engine's own order of preference. */
-  async function effectiveBackend(): Promise<string> {
+  /** The person's choice, else the default; for 'auto' the first backend that starts, in the engine's own order. */
+  async function chosenBackend(): Promise<string> {
     const { backend } = await preferences.read();
+    return backend === 'auto' ? defaultBackend : backend;
+  }
+
+  async function effectiveBackend(): Promise<string> {
+    const backend = await chosenBackend();
     if (backend !== 'auto') return backend;
     return (await statuses()).find((s) => s.available)?.name ?? 'cpu';
   }
@@ -92,11 +99,12 @@ export function createBackends({ preferences, library, startHelper = forkHelper 
     },
 
     async renderEngine() {
-      const { backend, device } = await preferences.read();
+      const { device } = await preferences.read();
       // The device applies only where renders run on onnx, named or the automatic pick (named then too,
-      // so that nothing else, ATELIER_BACKEND included, decides otherwise).
+      // so that the render starts the backend the device belongs to).
       if (device !== 'auto' && (await effectiveBackend()) === 'onnx') return { backend: 'onnx', device };
       // The engine checks the name again; the preferences file holds whatever was chosen.
+      const backend = await chosenBackend();
       return backend === 'auto' ? {} : { backend: backend as BackendChoice };
     },
 

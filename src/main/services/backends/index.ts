@@ -1,3 +1,4 @@
-export { createBackends, type BackendsOptions, type BackendsService } from './backends.js';
+export { createBackends, type BackendsOptions, type BackendsService, type RenderEngine } from './backends.js';
 export type { HelperProcess, StartHelper } from './helper-process.js';
 export { BUILT_IN_SPEED, pixelIterations, updatedSpeed } from './estimate.js';
+export { backendFromEnvironment } from './environment.js';

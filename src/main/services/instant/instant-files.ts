@@ -8,7 +8,7 @@ import type { ModelsLocation } from '../models/locations.js';
 import { loadFastStyle } from './networks.js';
 
 export interface InstantFilesOptions {
-  /** Unset: ATELIER_BACKEND, else auto, as for Gatys renders. */
+  /** Unset: auto, as for Gatys renders. */
   backend?: BackendChoice;
   /** onnx's execution provider, as for Gatys renders (unset: auto). */
   device?: OnnxDeviceChoice;

@@ -1,3 +1,5 @@
+import type { BackendChoice } from '../../../common/backends.js';
+import type { OnnxDeviceChoice } from '../../../common/devices.js';
 import type { FastStyle } from '../../../common/instant.js';
 import type { ErrorCode } from '../../../common/errors.js';
 import type { RenderOutcome, RenderPhase } from '../../../common/progress.js';
@@ -16,6 +18,9 @@ export interface LooksRequest {
   content: string;
   size: number;
   models?: ModelsLocation;
+  /** The engine to paint on, as for a render (unset: the engine's own choice). */
+  backend?: BackendChoice;
+  device?: OnnxDeviceChoice;
 }
 
 /** One look of the grid, as the UI shows it. */

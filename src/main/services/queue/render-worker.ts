@@ -40,7 +40,8 @@ function render(request: RenderRequest): Promise<FromWorker> {
 }
 
 async function looks(request: LooksRequest): Promise<FromWorker> {
-  const painted = await instantLooks(request.content, { size: request.size, signal: controller.signal, ...(request.models && { models: request.models }) });
+  const { content, size, models, backend, device } = request;
+  const painted = await instantLooks(content, { size, signal: controller.signal, ...(models && { models }), ...(backend && { backend }), ...(device && { device }) });
   return {
     type: 'looks',
     looks: await Promise.all(painted.map(async ({ net, image, ms }) => ({ net, ms, jpegBase64: (await encodePreview(image)).toString('base64') }))),

@@ -13,10 +13,12 @@ export interface RenderRequest {
   /** Starting image when settings.init is 'image'. */
   initImage?: string;
   settings: RenderSettingsInput;
-  /** Unset: ATELIER_BACKEND, else auto (the app's render workers and tests pick through the environment). */
+  /** Unset: auto, the first backend that starts. */
   backend?: BackendChoice;
   /** onnx's execution provider (default auto). */
   device?: OnnxDeviceChoice;
+  /** WebAssembly's threads (default: the machine's cores, at most 8). */
+  wasmThreads?: number;
   /** Where the manifests and installed weights are (default: the checkout's models folder). */
   models?: ModelsLocation;
 }
@@ -46,7 +48,8 @@ export async function renderFiles(
   } = {},
 ): Promise<RenderResult> {
   hooks.onPhase?.('engine');
-  const backendInfo = await initBackend({ ...(request.backend && { backend: request.backend }), ...(request.device && { device: request.device }) });
+  const { backend, device, wasmThreads } = request;
+  const backendInfo = await initBackend({ ...(backend && { backend }), ...(device && { device }), ...(wasmThreads && { wasmThreads }) });
   hooks.onPhase?.('images');
   const size = request.settings.size ?? 512;
   const [content, init, ...styles] = await Promise.all([
