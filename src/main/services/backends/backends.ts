@@ -46,12 +46,13 @@ export function createBackends({ preferences, library, startHelper = forkHelper,
     return probed;
   }
 
-  /** The person's choice, else the default; for 'auto' the first backend that starts, in the engine's own order. */
+  /** The person's choice, else the default; either may be 'auto'. */
   async function chosenBackend(): Promise<string> {
     const { backend } = await preferences.read();
     return backend === 'auto' ? defaultBackend : backend;
   }
 
+  /** The chosen backend, or for 'auto' the first that starts: the engine's own order of preference. */
   async function effectiveBackend(): Promise<string> {
     const backend = await chosenBackend();
     if (backend !== 'auto') return backend;
