@@ -5,3 +5,8 @@
 export const BACKEND_CHOICES = ['auto', 'tfjs-node-gpu', 'onnx', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type BackendKind = Exclude<BackendChoice, 'auto'>;
+
+/** Whether a name from outside (an environment variable, a list option) is one of the choices. */
+export function isBackendChoice(name: string): name is BackendChoice {
+  return (BACKEND_CHOICES as readonly string[]).includes(name);
+}

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
 import type { RgbImage } from '../../common/progress.js';
+import { isBackendChoice } from '../../common/backends.js';
 import { OPTIMIZERS } from '../../common/settings.js';
 import { BACKEND_CHOICES, DEVICE_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
 import { loadExecutor } from '../services/render/index.js';
@@ -113,7 +114,7 @@ async function benchHere(options: BenchOptions): Promise<BackendRun> {
 async function benchEach(backends: string[], options: BenchOptions): Promise<BackendRun[]> {
   const runs: BackendRun[] = [];
   for (const backend of backends) {
-    if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) throw new Error(`--backends: "${backend}" is not one of ${BACKEND_CHOICES.join(', ')}`);
+    if (!isBackendChoice(backend)) throw new Error(`--backends: "${backend}" is not one of ${BACKEND_CHOICES.join(', ')}`);
     if (!options.json) process.stderr.write(`${backend} …\n`);
     const args = [process.argv[1]!, 'bench', '--json', '--backend', backend, '--sizes', options.sizes.join(','),
       '--iterations', String(options.iterations), '--warmup', String(options.warmup), '--optimizer', options.optimizer,

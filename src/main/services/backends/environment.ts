@@ -1,4 +1,4 @@
-import { BACKEND_CHOICES, type BackendChoice } from '../../../common/backends.js';
+import { BACKEND_CHOICES, isBackendChoice, type BackendChoice } from '../../../common/backends.js';
 
 /**
  * ATELIER_BACKEND, checked: the backend the studio's renders use while the person's choice is 'auto'.
@@ -7,6 +7,6 @@ import { BACKEND_CHOICES, type BackendChoice } from '../../../common/backends.js
 export function backendFromEnvironment(env: Record<string, string | undefined> = process.env): BackendChoice | undefined {
   const backend = env.ATELIER_BACKEND;
   if (!backend) return undefined;
-  if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) throw new Error(`ATELIER_BACKEND="${backend}" is not one of ${BACKEND_CHOICES.join(', ')}`);
-  return backend as BackendChoice;
+  if (!isBackendChoice(backend)) throw new Error(`ATELIER_BACKEND="${backend}" is not one of ${BACKEND_CHOICES.join(', ')}`);
+  return backend;
 }
