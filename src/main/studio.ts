@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contract, type EventName, type EventPayload, type Handlers, type ServiceName } from '../common/contract/index.js';
+import { contract, type EventName, type EventPayload, type Handlers, type NewNotice, type ServiceName } from '../common/contract/index.js';
 import type { BackendChoice } from '../common/backends.js';
 import { AtelierError } from '../common/errors.js';
 import { createBackends, type StartHelper } from './services/backends/index.js';
@@ -11,6 +11,8 @@ import { createExporter } from './services/export/index.js';
 // The grid's service alone: the instant index would load the engine (TensorFlow.js) into the main process.
 import { createInstant } from './services/instant/looks-service.js';
 import { createLibrary } from './services/library/index.js';
+import { createNotices, storeRecoveryNotice } from './services/notices/index.js';
+import type { StoreRecovery } from './services/store/index.js';
 import { sampleFiles } from './services/library/import-image.js';
 import { createModelsService, type ModelsServiceOptions } from './services/models/models-service.js';
 import { createPreferences } from './services/preferences/index.js';
@@ -116,15 +118,19 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     }
   };
 
-  const library = await createLibrary({ dataDir, samplesDir, ...(shell && { chooseFolder: shell.chooseFolder }) });
+  const notices = createNotices({ dataDir });
+  // Recovery happens before anyone can ask: what it found stays as a notice until the person reads it.
+  const tell = (notice: NewNotice): void => void notices.add(notice).catch((error: unknown) => console.error('atelier: could not keep a notice:', error));
+  const recovered = (recovery: StoreRecovery): void => tell(storeRecoveryNotice(recovery));
+  const library = await createLibrary({ dataDir, samplesDir, onNotice: tell, ...(shell && { chooseFolder: shell.chooseFolder }) });
   const models = createModelsService({
     manifestsDir: resources.manifestsDir,
     dirs: [resources.modelsDir, ...(options.userModelsDir ? [options.userModelsDir] : [])],
     ...(options.chooseModelsFolder && { chooseFolder: options.chooseModelsFolder }),
   });
   const vgg16Installed = () => models.isInstalled('vgg16');
-  const presets = await createPresets({ dataDir, vgg16Installed });
-  const preferences = createPreferences(dataDir);
+  const presets = await createPresets({ dataDir, vgg16Installed, onRecovered: recovered });
+  const preferences = createPreferences(dataDir, recovered);
   const exporter = await createExporter({
     exportDir: join(dataDir, 'exports'),
     library,
@@ -140,9 +146,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     ...(options.startHelper && { startHelper: options.startHelper }),
     ...(options.defaultBackend && { defaultBackend: options.defaultBackend }),
   });
-  const queue = await createQueue({
+  const queue = createQueue({
     library,
     notify,
+    stateFile: join(dataDir, 'queue.json'),
+    onRecovered: recovered,
+    onNotice: tell,
     engine: () => backends.renderEngine(),
     onRendered: (render) => void backends.recordRender(render).catch((error: unknown) => console.error('atelier: could not keep the render speed:', error)),
     models: (network) => models.renderLocation(network),
@@ -156,6 +165,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   });
 
   const unsubscribers = [
+    notices.onDidChange(() => emit('notices:changed', {})),
     library.onDidChange((payload) => emit('library:changed', payload)),
     presets.onDidChange(() => emit('presets:changed', {})),
     models.onProgress((progress) => emit('models:progress', progress)),
@@ -167,6 +177,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       library.getRender(job.renderId).then((render) => (backend = render.backend), () => undefined);
     }),
   ];
+  await queue.restore();
 
   const handlers: Handlers = {
     app: {
@@ -180,6 +191,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         renderLimit: renderLimit(backend ?? expectedBackend(options.defaultBackend)),
       }),
     },
+    notices: contractMethods('notices', notices),
     models: contractMethods('models', models),
     library: contractMethods('library', library),
     presets: contractMethods('presets', presets),

@@ -1,9 +1,9 @@
-// Pairs and renders: CRUD, persistence across instances, delete cascades, and the startup sweep.
+// Pairs and renders: CRUD, persistence across instances, delete cascades, and what the startup sweep may remove.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImageAsset } from '../../src/common/contract/index.js';
+import type { ImageAsset, NewNotice } from '../../src/common/contract/index.js';
 import { readImage } from '../../src/main/services/images/index.js';
 import { createLibrary, type Library, type LibraryChange } from '../../src/main/services/library/index.js';
 import { gradient, listDir, makeTempDir, newRender, savePlainPair, STARRY_NIGHT, TUBINGEN, upload } from './support.js';
@@ -147,31 +147,36 @@ describe('across restarts', () => {
     expect(await readFile(await reopened.renderFile(render.id, 'full'))).toEqual(await readFile(await library.renderFile(render.id, 'full')));
   });
 
-  it('sweeps files without records at startup and keeps every recorded one', async () => {
+  it('removes only temporary and staging leftovers at startup; unlisted files stay on disk', async () => {
     const pair = await saveTubingenPair('Kept');
     const render = await library.addRender(newRender(pair.id, gradient(20, 10)));
     const recorded = await Promise.all(['images', 'thumbnails', 'renders'].map((f) => listDir(join(dir, f))));
-    const orphans = ['images/0123456789abcdef.jpg', 'thumbnails/0123456789abcdef.jpg', 'renders/0badc0de-0000.png',
-      'renders/.0badc0de-0000.png.1a2b3c4d.tmp', 'tmp/5e1f/upload.jpg', 'library.json.123456789'];
-    for (const orphan of orphans) {
-      await mkdir(join(dir, orphan, '..'), { recursive: true });
-      await writeFile(join(dir, orphan), 'left by a crash');
+    const leftovers = ['renders/.0badc0de-0000.png.1a2b3c4d.tmp', 'tmp/5e1f/upload.jpg', 'library.json.123456789', 'presets.json.987654321'];
+    const strangers = ['images/0123456789abcdef.jpg', 'thumbnails/0123456789abcdef.jpg', 'renders/0badc0de-0000.png'];
+    for (const file of [...leftovers, ...strangers]) {
+      await mkdir(join(dir, file, '..'), { recursive: true });
+      await writeFile(join(dir, file), 'left by a crash, or put there by hand');
     }
     const reopened = await createLibrary({ dataDir: dir });
-    expect(await Promise.all(['images', 'thumbnails', 'renders'].map((f) => listDir(join(dir, f))))).toEqual(recorded);
+    expect(await Promise.all(['images', 'thumbnails', 'renders'].map((f) => listDir(join(dir, f)))))
+      .toEqual(recorded.map((files, i) => [...files, strangers[i]!.split('/')[1]!].sort()));
     expect(await listDir(join(dir, 'tmp'))).toEqual([]);
-    expect(await listDir(dir)).toEqual(['images', 'library.json', 'renders', 'thumbnails', 'tmp']);
+    expect((await listDir(dir)).filter((name) => !name.startsWith('library.json.backup-'))).toEqual(['images', 'library.json', 'renders', 'thumbnails', 'tmp']);
     expect(await reopened.listRenders({})).toEqual([render]);
   });
 
-  it('reports a damaged library.json once, starts empty, and keeps the files it named', async () => {
+  it('sets a damaged library.json aside, restores the newest backup, and says so', async () => {
+    const pair = await saveTubingenPair('Kept');
     await writeFile(join(dir, 'library.json'), '{ "images": [ truncated by hand');
-    const reopened = await createLibrary({ dataDir: dir });
-    await expect(reopened.listImages({})).rejects.toMatchObject({ code: 'STORE_INVALID' });
-    expect(await reopened.listImages({})).toEqual([]);
-    await reopened.importImage(await upload(TUBINGEN, 'again.jpg'));
-    await createLibrary({ dataDir: dir });
-    expect(await listDir(join(dir, 'images'))).toEqual([content.id, style.id].sort().map((id) => `${id}.jpg`));
+    const notices: NewNotice[] = [];
+    const reopened = await createLibrary({ dataDir: dir, onNotice: (notice) => notices.push(notice) });
+    expect((await reopened.listImages({})).map((image) => image.id).sort()).toEqual([content.id, style.id].sort());
+    expect(await reopened.listPairs({})).toEqual([pair]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.title).toBe('library.json was damaged');
+    const aside = (await listDir(dir)).find((name) => name.startsWith('library.json.unreadable-'))!;
+    expect(notices[0]!.message).toContain(aside);
+    expect(await readFile(join(dir, aside), 'utf8')).toBe('{ "images": [ truncated by hand');
   });
 });
 

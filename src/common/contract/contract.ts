@@ -4,7 +4,7 @@ import type { ErrorCode } from '../errors.js';
 import { FAST_STYLES } from '../instant.js';
 import { MAX_STYLES } from '../wire.js';
 import {
-  backendStatusSchema, exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, pairSchema, presetSchema, queueStatusSchema,
+  backendStatusSchema, exportRequestSchema, id, MAX_UPLOAD_BASE64_LENGTH, imageAssetSchema, jobSchema, noticeSchema, pairSchema, presetSchema, queueStatusSchema,
   renderEstimateSchema, renderRecordSchema, settingsInputSchema, styleRefSchema, uploadSchema,
 } from './domain.js';
 
@@ -68,6 +68,11 @@ export const contract = {
       renderLimit: z.object({ backend: z.string(), maxPixels: z.number().int().nonnegative() }),
     })),
   },
+  notices: {
+    /** What start-up recovered and other things the person must read, oldest first, until dismissed. */
+    list: method(none, z.array(noticeSchema)),
+    dismiss: method(byId, ok),
+  },
   models: {
     status: method(none, modelsStatusSchema),
     /** Copies and checks weights from a folder laid out like shared/models; without `from` the desktop app asks. Null: the dialog was closed. */
@@ -124,6 +129,8 @@ export const contract = {
     clearFinished: method(none, ok),
     /** A finished render the library could not store (`job.unsaved`), as a PNG to save elsewhere. */
     unsavedImage: method(byId, z.object({ fileName: z.string(), dataBase64: z.string() })),
+    /** Queues an interrupted, failed or cancelled job again, as it was queued (the pair's settings then); the job as it now is. */
+    retry: method(byId, jobSchema),
     /** Tries again to store an unsaved render in the library (after space was freed); the job as it now is. */
     retryStore: method(byId, jobSchema),
     /** One pair's styles and settings on each photo: a new pair per photo, their renders queued as one batch. */
@@ -184,6 +191,7 @@ export const events = {
   'queue:job': jobSchema,
   'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),
   'presets:changed': z.object({}),
+  'notices:changed': z.object({}),
   'queue:status': queueStatusSchema,
   /** An install's progress: bytes for a download, files for a copy; null where unknown. */
   'models:progress': z.object({

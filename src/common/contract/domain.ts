@@ -71,7 +71,8 @@ export const presetSchema = z.object({
 });
 export type Preset = z.infer<typeof presetSchema>;
 
-export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+/** 'interrupted': it was running when Atelier stopped without finishing it (a crash, a power cut); Retry renders it again. */
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export const jobSchema = z.object({
   id,
   pairId: id,
@@ -153,3 +154,19 @@ export const renderEstimateSchema = z.object({
   measured: z.boolean(),
 });
 export type RenderEstimate = z.infer<typeof renderEstimateSchema>;
+
+/**
+ * Something the person must hear about that no call of theirs asked for: what start-up found and
+ * recovered (a damaged or missing file, pictures listed again, renders a crash interrupted). It stays
+ * until they dismiss it, across restarts.
+ */
+export const noticeSchema = z.object({
+  id,
+  title: z.string(),
+  message: z.string(),
+  /** One line per thing found or done (a picture listed again, a file kept aside), for a details list. */
+  details: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type Notice = z.infer<typeof noticeSchema>;
+export type NewNotice = Omit<Notice, 'id' | 'createdAt'>;

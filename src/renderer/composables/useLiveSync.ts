@@ -1,5 +1,5 @@
 import { onMounted, onUnmounted } from 'vue';
-import { useAppStore, useLibraryStore, usePresetsStore, useQueueStore, useUiStore } from '../stores/index.js';
+import { useAppStore, useLibraryStore, useNoticesStore, usePresetsStore, useQueueStore, useUiStore } from '../stores/index.js';
 
 /**
  * Loads the studio's data once and keeps it current from the service events (library changes, preset
@@ -8,15 +8,16 @@ import { useAppStore, useLibraryStore, usePresetsStore, useQueueStore, useUiStor
 export function useLiveSync(): void {
   const app = useAppStore();
   const library = useLibraryStore();
+  const notices = useNoticesStore();
   const presets = usePresetsStore();
   const queue = useQueueStore();
   const ui = useUiStore();
   const stops: Array<() => void> = [];
 
   onMounted(() => {
-    stops.push(library.listen(), presets.listen(), queue.listen());
+    stops.push(library.listen(), presets.listen(), queue.listen(), notices.listen());
     app.load().catch((error: unknown) => ui.showError(error));
-    void Promise.all([library.load(), presets.load(), queue.load()]);
+    void Promise.all([library.load(), presets.load(), queue.load(), notices.load()]);
   });
 
   onUnmounted(() => {

@@ -21,8 +21,7 @@ const TITLES: Record<ErrorCode, string> = {
   NOT_FOUND: 'Not found',
   IN_USE: 'Still in use',
   BAD_PATH: 'That file path is not allowed',
-  STORE_INVALID: 'The library file is damaged',
-  STORE_UNREADABLE: 'The library could not be read',
+  STORE_UNREADABLE: 'A file of Atelier’s data could not be read',
   // Images.
   IMAGE_NOT_FOUND: 'Image not found',
   IMAGE_EMPTY: 'Empty file',
@@ -41,6 +40,7 @@ const TITLES: Record<ErrorCode, string> = {
   BAD_SETTINGS: 'Those settings cannot be used',
   // Queue.
   RENDER_CRASHED: 'The render stopped unexpectedly',
+  RENDER_INTERRUPTED: 'Interrupted when Atelier stopped',
   QUEUE_CLOSED: 'The render queue has stopped',
   BACKEND_UNAVAILABLE: 'Not available on this machine',
   TOO_LARGE: 'Too large',

@@ -175,6 +175,16 @@ export const useQueueStore = defineStore('queue', () => {
     }
   }
 
+  /** Renders an interrupted, failed or cancelled job again, as it was queued; it goes to the back of the line. */
+  async function retry(id: string): Promise<void> {
+    askToNotify();
+    try {
+      apply(await api.queue.retry({ id }));
+    } catch (error) {
+      ui.showError(error);
+    }
+  }
+
   async function move(id: string, direction: 'earlier' | 'later'): Promise<void> {
     try {
       status.value = await api.queue.move({ id, direction });
@@ -185,6 +195,6 @@ export const useQueueStore = defineStore('queue', () => {
 
   return {
     status, enqueueBatch, setPaused, move,
-    jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, confirmCancel, clearFinished, unsavedFile, retryStore,
+    jobs, ordered, activeJobs, finishedCount, latestByPair, load, apply, listen, enqueue, cancel, confirmCancel, clearFinished, unsavedFile, retryStore, retry,
   };
 });

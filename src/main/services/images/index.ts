@@ -11,3 +11,4 @@ export {
 } from './read.js';
 export { resizeImage, type ResizeTarget } from './rgb.js';
 export { writeImage, type WriteImageOptions } from './write.js';
+export { jsonFromXmp, jsonXmp, readXmp } from './xmp.js';

@@ -11,6 +11,8 @@ export interface WriteImageOptions {
   /** Defaults to the format the file's extension names. */
   format?: WritableFormat;
   quality?: number;
+  /** An XMP packet to embed (see xmp.ts). */
+  xmp?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function writeImage(path: string, image: RgbImage, options: WriteIm
       path,
     );
   }
-  const bytes = await encodeImage(image, { format, quality: options.quality });
+  const bytes = await encodeImage(image, { format, quality: options.quality, xmp: options.xmp });
   await replaceAtomically(path, bytes);
 }
 

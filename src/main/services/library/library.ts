@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  pairSchema, renderRecordSchema, type EventPayload, type Handlers, type ImageAsset, type Pair, type RenderRecord,
+  pairSchema, renderRecordSchema, type EventPayload, type Handlers, type ImageAsset, type NewNotice, type Pair, type RenderRecord,
 } from '../../../common/contract/index.js';
 import { AtelierError } from '../../../common/errors.js';
 import type { RgbImage } from '../../../common/progress.js';
 import { resizeImage, writeImage } from '../images/index.js';
 import { folderImages, importFile, importUpload, sampleFiles } from './import-image.js';
+import { storeRecoveryNotice } from '../notices/index.js';
+import { adoptionNotice, adoptUnlisted, recordXmp } from './recover.js';
 import { fileNames, LibraryStorage, THUMBNAIL_LONG_SIDE, THUMBNAIL_QUALITY, type LibraryDocument } from './storage.js';
-import { sweepOrphans } from './sweep.js';
+import { imageFiles, renderFiles, sweepLeftovers } from './sweep.js';
 
 export interface LibraryOptions {
   /** The folder holding library.json, images/, thumbnails/ and renders/. */
@@ -18,6 +20,8 @@ export interface LibraryOptions {
   samplesDir?: string;
   /** A native folder dialog (desktop); without it `importFolder` is refused. */
   chooseFolder?: (title: string) => Promise<string | null>;
+  /** Told what opening the library found and recovered (a damaged catalog, pictures listed again), for the person. */
+  onNotice?: (notice: NewNotice) => void;
 }
 
 export type LibraryChange = EventPayload<'library:changed'>;
@@ -42,19 +46,16 @@ export interface Library extends LibraryHandlers {
 }
 
 /**
- * Opens the library in `dataDir`, first removing what a crash may have left (see sweepOrphans).
- * One library per data folder at a time: the document is cached in memory.
+ * Opens the library in `dataDir`: restores a missing or damaged catalog from its newest good backup,
+ * finishes deletes a crash cut short (see sweepLeftovers), and lists again every picture on disk that
+ * the catalog does not (see adoptUnlisted). One library per data folder at a time: the document is
+ * cached in memory.
  */
-export async function createLibrary({ dataDir, samplesDir, chooseFolder }: LibraryOptions): Promise<Library> {
-  const storage = new LibraryStorage(resolve(dataDir));
-  try {
-    await sweepOrphans(storage);
-  } catch (error) {
-    // The store set a damaged library.json aside and starts empty; refusing to start would not help,
-    // so the person hears about it from the first call instead.
-    if (!(error instanceof AtelierError && error.code === 'STORE_INVALID')) throw error;
-    storage.deferToNextRead(error);
-  }
+export async function createLibrary({ dataDir, samplesDir, chooseFolder, onNotice }: LibraryOptions): Promise<Library> {
+  const storage = new LibraryStorage(resolve(dataDir), (recovery) => onNotice?.(storeRecoveryNotice(recovery)));
+  await sweepLeftovers(storage);
+  const adopted = adoptionNotice(await adoptUnlisted(storage));
+  if (adopted) onNotice?.(adopted);
 
   const listeners = new Set<{ listener: (change: LibraryChange) => void }>();
   const emit = (what: LibraryChange['what']): void => {
@@ -68,6 +69,10 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
     }
   };
   const renderPaths = (id: string): [string, string] => [join(storage.renders, fileNames.render(id)), join(storage.renders, fileNames.renderThumbnail(id))];
+  /** The document without some records, their files named for the sweep in the same save (see pendingRemovals). */
+  const removing = (doc: LibraryDocument, files: string[], change: Partial<LibraryDocument>): LibraryDocument =>
+    ({ ...doc, ...change, pendingRemovals: [...doc.pendingRemovals, ...files] });
+  const removeFiles = (files: string[]): Promise<unknown> => Promise.all(files.map((file) => rm(join(storage.root, file), { force: true })));
   const read = async <T>(pick: (doc: LibraryDocument) => T): Promise<T> => structuredClone(pick(await storage.read()));
 
   const library: Library = {
@@ -115,10 +120,10 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
             ? `"${found.name}" is used by the pair ${names}; delete the pair first`
             : `"${found.name}" is used by ${users.length} pairs (${names}); delete them first`);
         }
-        return { next: { ...doc, images: doc.images.filter((i) => i.id !== id) }, result: found };
+        return { next: removing(doc, imageFiles(found), { images: doc.images.filter((i) => i.id !== id) }), result: found };
       });
-      // Record first, files after: a crash in between leaves orphans for the sweep, never a dangling record.
-      await removeFiles([join(storage.images, fileNames.original(image)), join(storage.thumbnails, fileNames.thumbnail(id))]);
+      // Record first, files after: a crash in between leaves them in pendingRemovals for the sweep, never a dangling record.
+      await removeFiles(imageFiles(image));
       emit('images');
       return null;
     },
@@ -147,16 +152,15 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
     },
 
     async deletePair({ id }) {
-      const renders = await storage.commit((doc) => {
+      const files = await storage.commit((doc) => {
         find(doc.pairs, id, 'pair');
-        return {
-          next: { ...doc, pairs: doc.pairs.filter((pair) => pair.id !== id), renders: doc.renders.filter((render) => render.pairId !== id) },
-          result: doc.renders.filter((render) => render.pairId === id),
-        };
+        const files = doc.renders.filter((render) => render.pairId === id).flatMap((render) => renderFiles(render.id));
+        const change = { pairs: doc.pairs.filter((pair) => pair.id !== id), renders: doc.renders.filter((render) => render.pairId !== id) };
+        return { next: removing(doc, files, change), result: files };
       });
-      await removeFiles(renders.flatMap((render) => renderPaths(render.id)));
+      await removeFiles(files);
       emit('pairs');
-      if (renders.length > 0) emit('renders');
+      if (files.length > 0) emit('renders');
       return null;
     },
 
@@ -165,9 +169,9 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
     async deleteRender({ id }) {
       await storage.commit((doc) => {
         find(doc.renders, id, 'render');
-        return { next: { ...doc, renders: doc.renders.filter((render) => render.id !== id) }, result: null };
+        return { next: removing(doc, renderFiles(id), { renders: doc.renders.filter((render) => render.id !== id) }), result: null };
       });
-      await removeFiles(renderPaths(id));
+      await removeFiles(renderFiles(id));
       emit('renders');
       return null;
     },
@@ -204,19 +208,21 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
 
     async addRender({ image, ...facts }) {
       // Checked before the files are written, and again when recording, in case the pair goes meanwhile.
-      await library.getPair(facts.pairId);
+      const pair = await library.getPair(facts.pairId);
       const record = renderRecordSchema.parse({ ...facts, id: randomUUID(), width: image.width, height: image.height });
       const [full, thumbnail] = renderPaths(record.id);
       try {
         await storage.ensureFolders();
-        await writeImage(full, image);
+        // The file carries its own record, so a lost catalog can list it again beside its pair.
+        await writeImage(full, image, { xmp: recordXmp(record, pair) });
         await writeImage(thumbnail, await thumbnailOf(image), { quality: THUMBNAIL_QUALITY });
         await storage.commit((doc) => {
           find(doc.pairs, record.pairId, 'pair');
           return { next: { ...doc, renders: [...doc.renders, record] }, result: null };
         });
       } catch (error) {
-        await removeFiles([full, thumbnail]);
+        // Never recorded: these files are this call's own, not yet the person's.
+        await Promise.all([full, thumbnail].map((path) => rm(path, { force: true })));
         throw error;
       }
       emit('renders');
@@ -234,8 +240,4 @@ function find<T extends { id: string }>(items: readonly T[], id: string, what: '
 
 async function thumbnailOf(image: RgbImage): Promise<RgbImage> {
   return Math.max(image.width, image.height) <= THUMBNAIL_LONG_SIDE ? image : resizeImage(image, { longSide: THUMBNAIL_LONG_SIDE });
-}
-
-async function removeFiles(paths: string[]): Promise<void> {
-  await Promise.all(paths.map((path) => rm(path, { force: true })));
 }

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { imageAssetSchema, pairSchema, renderRecordSchema, type ImageAsset } from '../../../common/contract/index.js';
-import { JsonStore } from '../store/index.js';
+import { JsonStore, type StoreRecovery } from '../store/index.js';
 
 /** Long side of the thumbnails the gallery shows, for imported images and renders alike. */
 export const THUMBNAIL_LONG_SIDE = 320;
@@ -15,6 +15,11 @@ export const libraryDocumentSchema = z.object({
   images: z.array(imageAssetSchema),
   pairs: z.array(pairSchema),
   renders: z.array(renderRecordSchema),
+  /**
+   * Files (relative to the data folder) of records the person deleted, written in the same save that
+   * removes the records: the startup sweep finishes a delete that a crash cut short, and deletes nothing else.
+   */
+  pendingRemovals: z.array(z.string()).default([]),
 });
 export type LibraryDocument = z.output<typeof libraryDocumentSchema>;
 
@@ -37,34 +42,31 @@ export class LibraryStorage {
   readonly staging: string;
   readonly documentFile: string;
   private readonly store: JsonStore<typeof libraryDocumentSchema>;
-  private deferredError: unknown;
 
-  constructor(readonly root: string) {
+  constructor(readonly root: string, onRecovered?: (recovery: StoreRecovery) => void) {
     this.images = join(root, 'images');
     this.thumbnails = join(root, 'thumbnails');
     this.renders = join(root, 'renders');
     this.staging = join(root, 'tmp');
     this.documentFile = join(root, 'library.json');
-    this.store = new JsonStore(this.documentFile, libraryDocumentSchema, () => ({ version: 1, images: [], pairs: [], renders: [] }));
+    this.store = new JsonStore(
+      this.documentFile, libraryDocumentSchema, () => ({ version: 1, images: [], pairs: [], renders: [], pendingRemovals: [] }),
+      { ...(onRecovered && { onRecovered }) },
+    );
   }
 
-  async read(): Promise<LibraryDocument> {
-    const error = this.deferredError;
-    if (error !== undefined) {
-      this.deferredError = undefined;
-      throw error;
-    }
+  read(): Promise<LibraryDocument> {
     return this.store.read();
+  }
+
+  /** Earlier good copies of the document, newest first: where recovery looks up lost records. */
+  async backups(): Promise<LibraryDocument[]> {
+    return (await this.store.backups()).map((backup) => backup.value);
   }
 
   /** Writes the document `change` returns; a throw inside `change` writes nothing. */
   commit<R>(change: (current: LibraryDocument) => { next: LibraryDocument; result: R }): Promise<R> {
     return this.store.update(change);
-  }
-
-  /** Reports `error` on the next read rather than now: for a damaged document found at startup. */
-  deferToNextRead(error: unknown): void {
-    this.deferredError = error;
   }
 
   /** Made before every write rather than once, so a folder removed by hand while the app runs comes back. */

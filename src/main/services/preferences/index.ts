@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ONNX_DEVICE_CHOICES } from '../../../common/devices.js';
-import { JsonStore } from '../store/index.js';
+import { JsonStore, type StoreRecovery } from '../store/index.js';
 
 const preferencesSchema = z.object({
   /** 'auto' or a backend's name, for the renders queued from now on. */
@@ -21,9 +21,12 @@ export interface PreferencesStore {
   update(change: (current: Preferences) => Preferences): Promise<Preferences>;
 }
 
-/** The studio's machine-level choices (not the look of a render), kept in `<dataDir>/preferences.json`. */
-export function createPreferences(dataDir: string): PreferencesStore {
-  const store = new JsonStore(join(dataDir, 'preferences.json'), preferencesSchema, () => preferencesSchema.parse({}));
+/**
+ * The studio's machine-level choices (not the look of a render), kept in `<dataDir>/preferences.json`;
+ * `onRecovered` is told when that file was found missing or damaged and what was restored.
+ */
+export function createPreferences(dataDir: string, onRecovered?: (recovery: StoreRecovery) => void): PreferencesStore {
+  const store = new JsonStore(join(dataDir, 'preferences.json'), preferencesSchema, () => preferencesSchema.parse({}), { ...(onRecovered && { onRecovered }) });
   return {
     read: () => store.read(),
     async update(change) {

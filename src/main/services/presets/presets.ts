@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { presetSchema, type Handlers, type Preset } from '../../../common/contract/index.js';
 import { AtelierError } from '../../../common/errors.js';
-import { JsonStore } from '../store/index.js';
+import { JsonStore, type StoreRecovery } from '../store/index.js';
 import { BUILT_IN_PRESETS, builtInPresets } from './built-in.js';
 import { parsePresetFile, presetFile } from './preset-file.js';
 
@@ -13,6 +13,8 @@ export interface PresetsOptions {
   dataDir: string;
   /** Whether VGG16's weights are installed (the Chollet preset uses it then); asked on every list. */
   vgg16Installed?: () => Promise<boolean>;
+  /** Told when presets.json was found missing or damaged and what was restored. */
+  onRecovered?: (recovery: StoreRecovery) => void;
 }
 
 export type PresetsService = Handlers['presets'] & {
@@ -29,8 +31,8 @@ type NameClash = 'fail' | 'rename' | 'replace';
  * The presets service: the read-only built-ins and the person's own presets, kept in
  * `<dataDir>/presets.json`. `list` gives the built-ins first, then the person's by name.
  */
-export function createPresets({ dataDir, vgg16Installed }: PresetsOptions): PresetsService {
-  const store = new JsonStore(join(dataDir, 'presets.json'), presetsDocumentSchema, () => ({ presets: [] }));
+export function createPresets({ dataDir, vgg16Installed, onRecovered }: PresetsOptions): PresetsService {
+  const store = new JsonStore(join(dataDir, 'presets.json'), presetsDocumentSchema, () => ({ presets: [] }), { ...(onRecovered && { onRecovered }) });
   const listeners = new Set<() => void>();
 
   /** Applies a change to the user presets, writes it, then tells the listeners. */

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Handlers, Job, Pair, QueueStatus, RenderRecord } from '../../../common/contract/index.js';
+import { z } from 'zod';
+import { jobSchema, pairSchema, type Handlers, type Job, type NewNotice, type Pair, type QueueStatus, type RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError, errorData } from '../../../common/errors.js';
 import type { RenderOutcome, RgbImage, StageReport } from '../../../common/progress.js';
 import { safeFileName } from '../export/index.js';
 import { encodeImage, ImageError } from '../images/index.js';
 import type { ModelsLocation, Network } from '../models/index.js';
 import type { RenderRequest } from '../render/index.js';
+import { JsonStore, type StoreRecovery } from '../store/index.js';
 import type { WorkerProgress } from './messages.js';
 import { forkRenderProcess, startRenderProcess, type RenderLauncher, type RenderProcess } from './render-process.js';
 
@@ -39,6 +41,15 @@ export interface QueueOptions {
   models?: (network: Network) => ModelsLocation | Promise<ModelsLocation>;
   /** Starts a render process: a forked Node by default; the desktop app passes Electron's utility process. */
   launch?: RenderLauncher;
+  /**
+   * Where the queue keeps its jobs so they survive a crash (`<dataDir>/queue.json`); without it they live
+   * in memory only. `restore` reads it back.
+   */
+  stateFile?: string;
+  /** Told when the state file was found missing or damaged and what was restored. */
+  onRecovered?: (recovery: StoreRecovery) => void;
+  /** Told, after `restore`, which renders an unclean stop interrupted and which wait again. */
+  onNotice?: (notice: NewNotice) => void;
 }
 
 export type QueueService = Handlers['queue'] & {
@@ -46,17 +57,29 @@ export type QueueService = Handlers['queue'] & {
   onDidChangeJob(listener: (job: Job) => void): () => void;
   /** Called after a pause, a resume or a change of order. */
   onDidChangeStatus(listener: (status: QueueStatus) => void): () => void;
-  /** Kills a running render and resolves once its process is gone; queued and running jobs end as cancelled. */
+  /**
+   * Reads back the jobs kept in `stateFile`: a job that was running is marked interrupted (Retry renders
+   * it again), a waiting one waits again. Call once, before the queue takes calls.
+   */
+  restore(): Promise<void>;
+  /**
+   * Kills a running render and resolves once its process is gone; queued and running jobs end as cancelled
+   * here, but stay as they were in `stateFile`, so the next start shows the render interrupted and the rest waiting.
+   */
   dispose(): Promise<void>;
 };
+
+/** A job as kept on disk: without its progress, with the pair as it was queued (what a retry renders). */
+const keptJobSchema = z.object({ job: jobSchema, pair: pairSchema });
+const queueDocumentSchema = z.object({ version: z.literal(1), jobs: z.array(keptJobSchema) });
 
 /** The chart needs the recent curve, not every point of a 10,000-iteration render. */
 const LOSS_HISTORY_LIMIT = 500;
 
 interface Entry {
   job: Job;
-  /** Built at enqueue: the job renders the pair as it was queued, whatever edits follow. */
-  request: RenderRequest;
+  /** Built when queued: the job renders the pair as it was queued, whatever edits follow. */
+  request?: RenderRequest;
   pair: Pair;
   /** A finished render the library could not store (a full disk): kept here until it is stored. */
   unsaved?: NewRender;
@@ -66,8 +89,16 @@ interface Entry {
  * Renders one job at a time, first in first out, each in a child process of its own (see
  * render-process.ts): the main process stays responsive, and a crashed render fails its job only.
  */
-export function createQueue({ library, notify, engine, onRendered, models, launch = forkRenderProcess }: QueueOptions): QueueService {
+export function createQueue(options: QueueOptions): QueueService {
+  const { library, notify, engine, onRendered, models, launch = forkRenderProcess, stateFile, onRecovered, onNotice } = options;
   const entries: Entry[] = [];
+  const kept = stateFile === undefined ? undefined : new JsonStore(stateFile, queueDocumentSchema, () => ({ version: 1 as const, jobs: [] }), {
+    ...(onRecovered && { onRecovered }),
+  });
+  /** The state each job was last kept in: progress events change nothing worth a write. */
+  const keptStates = new Map<string, Job['state']>();
+  let saving: Promise<void> | undefined;
+  let saveAgain = false;
   const listeners = new Set<(job: Job) => void>();
   const statusListeners = new Set<(status: QueueStatus) => void>();
   let paused = false;
@@ -76,7 +107,28 @@ export function createQueue({ library, notify, engine, onRendered, models, launc
 
   function emit(job: Job): void {
     const copy = snapshot(job);
+    if (keptStates.get(job.id) !== job.state) save();
     for (const listener of listeners) listener(copy);
+  }
+
+  /** Writes every job to `stateFile`, one write at a time: changes during a write are written right after it. */
+  function save(): void {
+    if (!kept || disposed) return;
+    if (saving) {
+      saveAgain = true;
+      return;
+    }
+    saving = (async () => {
+      do {
+        saveAgain = false;
+        const jobs = entries.map(({ job, pair }) => ({ job: { ...job, progress: null, lossHistory: [], unsaved: false }, pair }));
+        await kept.update(() => ({ next: { version: 1 as const, jobs }, result: null }));
+        for (const { job } of jobs) keptStates.set(job.id, job.state);
+      } while (saveAgain && !disposed);
+    })()
+      // The jobs still run; only their survival of a crash is lost until the next write succeeds.
+      .catch((error: unknown) => console.error('atelier: could not keep the render queue on disk:', error))
+      .finally(() => (saving = undefined));
   }
 
   function find(id: string): Entry {
@@ -95,10 +147,13 @@ export function createQueue({ library, notify, engine, onRendered, models, launc
     return current;
   }
 
-  async function add(pair: Pair, batchId?: string): Promise<Entry> {
+  async function requestFor(pair: Pair): Promise<RenderRequest> {
     const network = pair.settings.instant ? 'fast-style' : (pair.settings.network ?? 'vgg19');
-    const request = { ...(await renderRequest(library, pair)), ...(models && { models: await models(network) }), ...(await engine?.()) };
-    const entry: Entry = { pair, request, job: newJob(pair.id, batchId) };
+    return { ...(await renderRequest(library, pair)), ...(models && { models: await models(network) }), ...(await engine?.()) };
+  }
+
+  async function add(pair: Pair, batchId?: string): Promise<Entry> {
+    const entry: Entry = { pair, request: await requestFor(pair), job: newJob(pair.id, batchId) };
     entries.push(entry);
     emit(entry.job);
     return entry;
@@ -113,7 +168,7 @@ export function createQueue({ library, notify, engine, onRendered, models, launc
     const { job } = entry;
     const startedAt = new Date();
     const render = startRenderProcess(
-      entry.request,
+      entry.request!,
       (update) => {
         job.progress = jobProgress(update);
         job.lossHistory = [...job.lossHistory, update.losses.total].slice(-LOSS_HISTORY_LIMIT);
@@ -246,6 +301,7 @@ export function createQueue({ library, notify, engine, onRendered, models, launc
         const b = entries.indexOf(other);
         entries[a] = other;
         entries[b] = entry;
+        save();
       }
       return emitStatus();
     },
@@ -281,7 +337,52 @@ export function createQueue({ library, notify, engine, onRendered, models, launc
       // A render the library could not store is not finished with: clearing must not drop its pixels.
       const unfinished = entries.filter((e) => e.job.state === 'queued' || e.job.state === 'running' || e.unsaved);
       entries.splice(0, entries.length, ...unfinished);
+      save();
       return null;
+    },
+
+    async retry({ id }) {
+      const entry = find(id);
+      const { job } = entry;
+      if (!RETRYABLE.has(job.state)) throw new AtelierError('BAD_INPUT', 'only a render that stopped (interrupted, failed or cancelled) can be rendered again');
+      if (entry.unsaved) throw new AtelierError('BAD_INPUT', 'this render finished and waits to be stored: free some space and store it instead');
+      entry.request = await requestFor(entry.pair);
+      entry.job = { ...newJob(entry.pair.id, job.batchId), id: job.id };
+      // To the back of the line, as a new job would go.
+      entries.splice(entries.indexOf(entry), 1);
+      entries.push(entry);
+      emit(entry.job);
+      pump();
+      emitStatus();
+      return snapshot(entry.job);
+    },
+
+    async restore() {
+      if (!kept) return;
+      const interrupted: string[] = [];
+      const waiting: string[] = [];
+      for (const { job, pair } of (await kept.read()).jobs) {
+        const entry: Entry = { job, pair };
+        if (job.state === 'running') {
+          job.state = 'interrupted';
+          job.error = { code: 'RENDER_INTERRUPTED', message: 'Atelier stopped before this render finished; press Retry to render it again' };
+          interrupted.push(pair.name);
+        } else if (job.state === 'queued') {
+          try {
+            entry.request = await requestFor(pair);
+            waiting.push(pair.name);
+          } catch (error) {
+            job.state = 'failed';
+            job.error = errorData(error);
+          }
+        }
+        entries.push(entry);
+      }
+      if (interrupted.length > 0 || waiting.length > 0) {
+        save();
+        onNotice?.(interruptionNotice(interrupted, waiting));
+      }
+      pump();
     },
 
     onDidChangeJob(listener) {
@@ -296,6 +397,7 @@ export function createQueue({ library, notify, engine, onRendered, models, launc
 
     async dispose() {
       disposed = true;
+      await saving;
       for (const { job } of entries) if (job.state === 'queued' || job.state === 'running') job.state = 'cancelled';
       listeners.clear();
       statusListeners.clear();
@@ -304,6 +406,21 @@ export function createQueue({ library, notify, engine, onRendered, models, launc
       // Settles on the process's exit, so a quitting app leaves no render behind.
       await running.render.result.catch(() => undefined);
     },
+  };
+}
+
+/** The states a job can be rendered again from. */
+const RETRYABLE: ReadonlySet<Job['state']> = new Set(['interrupted', 'failed', 'cancelled']);
+
+/** What the person is told after an unclean stop: the renders it cut short and the ones that wait again. */
+function interruptionNotice(interrupted: string[], waiting: string[]): NewNotice {
+  const cut = interrupted.length === 0 ? '' : `Atelier stopped before ${interrupted.length === 1 ? 'a render' : `${interrupted.length} renders`} finished: ` +
+    `${interrupted.length === 1 ? 'it is' : 'they are'} marked Interrupted in the queue; press Retry to render ${interrupted.length === 1 ? 'it' : 'them'} again. `;
+  const wait = waiting.length === 0 ? '' : `${waiting.length === 1 ? 'One render' : `${waiting.length} renders`} waiting then ${waiting.length === 1 ? 'is' : 'are'} queued again.`;
+  return {
+    title: interrupted.length > 0 ? 'Renders interrupted' : 'Renders queued again',
+    message: `${cut}${wait}`.trim(),
+    details: [...interrupted.map((name) => `Interrupted: ${name}`), ...waiting.map((name) => `Waiting again: ${name}`)],
   };
 }
 

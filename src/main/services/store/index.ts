@@ -1,1 +1,1 @@
-export { JsonStore } from './json-store.js';
+export { backupFile, JsonStore, safeJson, STORE_BACKUPS, type JsonStoreOptions, type StoreRecovery } from './json-store.js';
