@@ -1,7 +1,7 @@
-// "A process killed in the middle of a write never corrupts the library": a real Node process changes
-// the library in a tight loop and is killed with SIGKILL at a random moment, many times over; after
-// each kill a fresh library must open, hold every pair whose save had finished, and hold only
-// complete records whose files exist.
+// "A process killed in the middle of a write never corrupts the library and never loses a picture": a
+// real Node process imports, renders, saves and deletes in a tight loop and is killed with SIGKILL at a
+// random moment, many times over; after each kill a fresh library must open, hold every change that had
+// finished, list every image and render file still on disk, and hold only complete records whose files exist.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -40,7 +40,7 @@ afterAll(async () => {
   rmSync(buildDir, { recursive: true, force: true });
 });
 
-/** Starts the child, kills it 20–300 ms after its first finished save; resolves with the pairs it reported saved. */
+/** Starts the child, kills it 20–300 ms after its first finished change; resolves with the changes it reported finished. */
 function runAndKill(): Promise<string[]> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(import.meta.dirname, 'crash-child.mjs'), built, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,42 +56,56 @@ function runAndKill(): Promise<string[]> {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (signal !== 'SIGKILL') return reject(new Error(`the child stopped on its own (code ${code}): ${stderr}`));
-      // A line cut off by the kill is not a finished save.
+      // A line cut off by the kill is not a finished change.
       resolvePromise(stdout.split('\n').slice(0, -1));
     });
   });
 }
 
-it(`survives ${KILLS} kills in the middle of writes`, async () => {
-  const confirmed = new Set<string>();
-  let sweptAfterKills = 0;
+it(`survives ${KILLS} kills in the middle of imports, renders, saves and deletes: nothing finished is lost, every file on disk is listed`, async () => {
+  const finished = { pair: new Set<string>(), image: new Set<string>(), render: new Set<string>(), deleting: new Set<string>(), deleted: new Set<string>() };
+  let leftAfterKills = 0;
   for (let kill = 0; kill < KILLS; kill++) {
-    for (const id of await runAndKill()) confirmed.add(id);
+    for (const line of await runAndKill()) {
+      const [what, id] = line.split(' ') as [keyof typeof finished, string];
+      finished[what].add(id);
+    }
     const before = await listAll();
 
     const library = await createLibrary({ dataDir: dir });
     const pairs = await library.listPairs({});
     for (const pair of pairs) expect(pairSchema.parse(pair).name).toMatch(/^pair \d+( \(renamed\))?$/);
     const ids = new Set(pairs.map((pair) => pair.id));
-    expect([...confirmed].filter((id) => !ids.has(id))).toEqual([]);
+    expect([...finished.pair].filter((id) => !ids.has(id))).toEqual([]);
+
+    const images = await library.listImages({});
+    const imageIds = new Set(images.map((image) => image.id));
+    expect([...finished.image].filter((id) => !imageIds.has(id))).toEqual([]);
+    // Every image file on disk is listed: none was deleted, none left unlisted.
+    expect(await listDir(join(dir, 'images'))).toEqual(images.map((image) => `${image.id}.png`).sort());
 
     const renders = await library.listRenders({});
+    const renderIds = new Set(renders.map((render) => render.id));
+    expect([...finished.render].filter((id) => !renderIds.has(id) && !finished.deleting.has(id))).toEqual([]);
+    expect([...finished.deleted].filter((id) => renderIds.has(id))).toEqual([]);
     for (const render of renders) {
       expect(ids.has(renderRecordSchema.parse(render).pairId)).toBe(true);
       expect((await readImage(await library.renderFile(render.id, 'full'))).image.width).toBe(48);
     }
-    // After the startup sweep: only recorded files, no temporary or staging leftovers.
+    // Every render file on disk is listed; temporary and staging leftovers are gone.
     expect(await listDir(join(dir, 'renders'))).toEqual(renders.flatMap((r) => [`${r.id}.png`, `${r.id}.thumb.jpg`]).sort());
     expect(await listDir(join(dir, 'tmp'))).toEqual([]);
-    expect((await listDir(dir)).filter((name) => name.startsWith('library.json'))).toEqual(['library.json']);
-    if ((await listAll()).length < before.length) sweptAfterKills++;
+    expect((await listDir(dir)).filter((name) => /^library\.json(?!\.backup-\d$)/.test(name))).toEqual(['library.json']);
+    if ((await listAll()).join() !== before.join()) leftAfterKills++;
   }
-  expect(confirmed.size).toBeGreaterThan(KILLS);
-  // Evidence that kills landed mid-write: some left a temporary file or an unrecorded render behind.
-  expect(sweptAfterKills).toBeGreaterThan(0);
-}, 90_000);
+  expect(finished.pair.size).toBeGreaterThan(KILLS);
+  expect(finished.image.size).toBeGreaterThan(0);
+  expect(finished.deleted.size).toBeGreaterThan(0);
+  // Evidence that kills landed mid-change: some left a temporary file, an unlisted file or a pending delete to deal with.
+  expect(leftAfterKills).toBeGreaterThan(0);
+}, 120_000);
 
 async function listAll(): Promise<string[]> {
-  const folders = await Promise.all(['renders', 'tmp'].map(async (f) => (await listDir(join(dir, f))).map((name) => `${f}/${name}`)));
+  const folders = await Promise.all(['images', 'renders', 'tmp'].map(async (f) => (await listDir(join(dir, f))).map((name) => `${f}/${name}`)));
   return [...(await listDir(dir)), ...folders.flat()];
 }

@@ -416,7 +416,7 @@ const RETRYABLE: ReadonlySet<Job['state']> = new Set(['interrupted', 'failed', '
 function interruptionNotice(interrupted: string[], waiting: string[]): NewNotice {
   const cut = interrupted.length === 0 ? '' : `Atelier stopped before ${interrupted.length === 1 ? 'a render' : `${interrupted.length} renders`} finished: ` +
     `${interrupted.length === 1 ? 'it is' : 'they are'} marked Interrupted in the queue; press Retry to render ${interrupted.length === 1 ? 'it' : 'them'} again. `;
-  const wait = waiting.length === 0 ? '' : `${waiting.length === 1 ? 'One render' : `${waiting.length} renders`} waiting then ${waiting.length === 1 ? 'is' : 'are'} queued again.`;
+  const wait = waiting.length === 0 ? '' : waiting.length === 1 ? 'The render that was waiting is queued again.' : `The ${waiting.length} renders that were waiting are queued again.`;
   return {
     title: interrupted.length > 0 ? 'Renders interrupted' : 'Renders queued again',
     message: `${cut}${wait}`.trim(),
