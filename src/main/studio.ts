@@ -227,6 +227,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       // A download in progress stops too; its staged files are removed as it unwinds.
       await models.cancel({});
       await queue.dispose();
+      await notices.flush();
     },
   };
 }

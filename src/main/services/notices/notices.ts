@@ -10,6 +10,8 @@ export type NoticesService = Handlers['notices'] & {
   /** Keeps the notice until dismissed and writes it to the log (the server's or the app's). */
   add(notice: NewNotice): Promise<Notice>;
   onDidChange(listener: () => void): () => void;
+  /** Resolves once every notice added so far is on disk (or failed to be): for a clean shutdown. */
+  flush(): Promise<void>;
 };
 
 const noticesDocumentSchema = z.object({ notices: z.array(noticeSchema) });
@@ -24,17 +26,30 @@ export function createNotices({ dataDir }: { dataDir: string }): NoticesService 
   const changed = (): void => {
     for (const listener of [...listeners]) listener();
   };
+  /** The adds in flight: notices come from recovery, which does not wait for them, so a list waits instead. */
+  let adding: Promise<unknown> = Promise.resolve();
 
   return {
-    list: async () => structuredClone((await store.read()).notices),
+    async list() {
+      await adding;
+      return structuredClone((await store.read()).notices);
+    },
 
-    async add(input) {
+    add(input) {
       const notice: Notice = { ...input, id: randomUUID(), createdAt: new Date().toISOString() };
       console.warn(`atelier: ${notice.title}: ${notice.message}${notice.details.map((line) => `\n  ${line}`).join('')}`);
-      await mkdir(dataDir, { recursive: true });
-      await store.update((doc) => ({ next: { notices: [...doc.notices, notice] }, result: null }));
-      changed();
-      return notice;
+      const added = (async () => {
+        await mkdir(dataDir, { recursive: true });
+        await store.update((doc) => ({ next: { notices: [...doc.notices, notice] }, result: null }));
+        changed();
+        return notice;
+      })();
+      adding = Promise.all([adding, added.catch(() => undefined)]);
+      return added;
+    },
+
+    async flush() {
+      await adding;
     },
 
     async dismiss({ id }) {
