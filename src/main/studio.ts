@@ -192,7 +192,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   let disposed = false;
   return {
     handlers,
-    dispatch: createDispatcher(handlers),
+    dispatch: createDispatcher(handlers, { dataDir }),
     onEvent(listener) {
       const entry: StudioEventListener = (name, payload) => listener(name, payload);
       listeners.add(entry);

@@ -23,6 +23,7 @@ const TITLES: Record<ErrorCode, string> = {
   BAD_PATH: 'That file path is not allowed',
   STORE_INVALID: 'The library file is damaged',
   STORE_UNREADABLE: 'The library could not be read',
+  DISK_FULL: 'The disk is full',
   // Images.
   IMAGE_NOT_FOUND: 'Image not found',
   IMAGE_EMPTY: 'Empty file',
