@@ -55,15 +55,16 @@ function isInside(parent: string, child: string): boolean {
 
 /**
  * The one place where a failure caused by a full disk gets its words (the dispatcher calls it for every
- * call, the CLI for every command): any such error becomes DISK_FULL about the disk it happened on
- * (`dataDir`, "your library", unless the error names a file elsewhere: an export folder, a models
- * folder). Every other error is returned as it is.
+ * call, the CLI for every command): any such error becomes DISK_FULL about the disk it happened on:
+ * the folder the error names (an export folder, a models folder), else `dataDir` ("your library").
+ * Without either, errorData's plain sentence stands. Every other error is returned as it is.
  */
-export async function explainDiskFull(error: unknown, dataDir: string): Promise<unknown> {
+export async function explainDiskFull(error: unknown, dataDir?: string): Promise<unknown> {
   if (!readsAsDiskFull(error)) return error;
-  const library = resolve(dataDir);
+  const library = dataDir === undefined ? undefined : resolve(dataDir);
   const path = pathOf(error);
-  if (path === undefined || isInside(library, path)) return diskFullError(library, 'your library', error);
+  if (library !== undefined && (path === undefined || isInside(library, path))) return diskFullError(library, 'your library', error);
+  if (path === undefined) return error;
   const folder = await existingFolder(dirname(path));
   return diskFullError(folder, `"${folder}"`, error);
 }
