@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { contract, type EventName, type EventPayload, type Handlers, type NewNotice, type ServiceName } from '../common/contract/index.js';
 import type { BackendChoice } from '../common/backends.js';
 import { AtelierError } from '../common/errors.js';
@@ -10,7 +10,7 @@ import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
 // The grid's service alone: the instant index would load the engine (TensorFlow.js) into the main process.
 import { createInstant } from './services/instant/looks-service.js';
-import { createLibrary } from './services/library/index.js';
+import { createLibrary, resolveInside } from './services/library/index.js';
 import { createNotices, storeRecoveryNotice } from './services/notices/index.js';
 import type { StoreRecovery } from './services/store/index.js';
 import { sampleFiles } from './services/library/import-image.js';
@@ -204,7 +204,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   let disposed = false;
   return {
     handlers,
-    dispatch: createDispatcher(handlers),
+    dispatch: createDispatcher(handlers, { dataDir }),
     onEvent(listener) {
       const entry: StudioEventListener = (name, payload) => listener(name, payload);
       listeners.add(entry);
@@ -214,9 +214,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     async mediaPath(kind, id, variant) {
       const request = parseMediaRequest(kind, id, variant);
       if (!request) throw new AtelierError('NOT_FOUND', 'No such picture.');
-      return request.kind === 'image'
+      const file = request.kind === 'image'
         ? await library.imageFile(request.id, request.variant)
         : await library.renderFile(request.id, request.variant);
+      // The one containment check (safe-path.ts) for both doors: a file the person replaced by a symlink
+      // that leaves the data folder is refused, as the static route refuses one leaving the renderer.
+      return resolveInside(dataDir, relative(resolve(dataDir), file).split(sep).map(encodeURIComponent).join('/'));
     },
     async dispose() {
       if (disposed) return;

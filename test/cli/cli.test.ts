@@ -73,7 +73,7 @@ describe('atelier render', () => {
 
   it('rejects settings that do not fit together', async () => {
     const run = await atelier(['render', '--content', content, '--style', style, '--size', '64', '--scales', '32,48', '--out', path.join(dir, 'y.png')]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('the last scale (48) must equal the size (64)');
   });
 });

@@ -39,9 +39,9 @@ function render(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return atelier(['render', ...quick, ...args], { cwd: dir, env: { TMPDIR: fallbackDir, ...env } });
 }
 
-/** Refused before any work: the missing weights would have been reported had it gone on. */
-function expectRefusedEarly(run: Run, message: RegExp): void {
-  expect(run.code).toBe(1);
+/** Refused before any work: the missing weights would have been reported had it gone on. Exit code 2: a bad option. */
+function expectRefusedEarly(run: Run, message: RegExp, code = 1): void {
+  expect(run.code).toBe(code);
   expect(run.stderr).toMatch(message);
   expect(run.stderr).not.toMatch(/models install|stage 1\/1/);
 }
@@ -91,9 +91,9 @@ describe('before the render starts', () => {
   });
 
   it('refuses an extension it cannot write, for --out and for --report', async () => {
-    expectRefusedEarly(await render(['--out', path.join(dir, 'x.gif')], { ATELIER_MODELS_DIR: noModels }), /"x\.gif": name it \.png, \.jpg/);
+    expectRefusedEarly(await render(['--out', path.join(dir, 'x.gif')], { ATELIER_MODELS_DIR: noModels }), /"x\.gif": name it \.png, \.jpg/, 2);
     expectRefusedEarly(await render(['--out', path.join(dir, 'x.png'), '--report', path.join(dir, 'r.txt')], { ATELIER_MODELS_DIR: noModels }),
-      /cannot write the report "r\.txt": it is JSON, so name it \.json/);
+      /cannot write the report "r\.txt": it is JSON, so name it \.json/, 2);
   });
 
   it('refuses an output path that is a folder', async () => {

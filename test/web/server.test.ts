@@ -1,7 +1,8 @@
-import { symlink } from 'node:fs/promises';
+import { readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { channels } from '../../src/common/contract/index.js';
+import { mediaRequestToPath } from '../../src/main/app/protocol.js';
 import type { Studio } from '../../src/main/studio.js';
 import { CONTENT_SECURITY_POLICY, startWebServer, type WebServer } from '../../src/main/web/index.js';
 import { fakeRenderer, raw, samplePng, tempDir, tempStudio } from './support.js';
@@ -243,6 +244,38 @@ describe('web server: files', () => {
       const answer = await raw(server.port, path, { headers: auth() });
       expect([400, 404], path).toContain(answer.status);
       expect(answer.body.includes('root:'), path).toBe(false);
+    }
+  });
+
+  it('refuses a library file replaced by a symlink that leaves the data folder, by either door', async () => {
+    const made = await tempStudio('web');
+    cleanups.push(made.cleanup);
+    const outside = await tempDir('outside');
+    cleanups.push(outside.cleanup);
+    const secret = join(outside.dir, 'secret.png');
+    await writeFile(secret, await samplePng(9));
+    const imported = await made.studio.dispatch('library:importImage', { name: 'mine.png', dataBase64: (await samplePng(2)).toString('base64') });
+    if (!imported.ok) throw new Error(imported.error.message);
+    const id = (imported.value as { image: { id: string } }).image.id;
+    const original = join(made.dataDir, 'images', `${id}.png`);
+    // Served while it is the library's own file, so the refusal below is about the link and nothing else.
+    expect(await made.studio.mediaPath('image', id, 'original')).toBe(await realpath(original));
+    await rm(original);
+    await symlink(secret, original);
+    await expect(made.studio.mediaPath('image', id, 'original')).rejects.toMatchObject({ code: 'BAD_PATH' });
+    expect(await mediaRequestToPath(`atelier-media://image/${id}/original`, made.studio)).toBeNull();
+    const linked = await startWebServer({ studio: made.studio, rendererDir: join(outside.dir, 'none') });
+    try {
+      const answer = await raw(linked.port, `/media/image/${id}/original`, { headers: { Authorization: `Bearer ${linked.token}` } });
+      expect(answer.status).toBe(404);
+      expect(answer.body.equals(await readFile(secret))).toBe(false);
+      // A link that stays inside the data folder is still served.
+      const thumbnail = join(made.dataDir, 'thumbnails', `${id}.jpg`);
+      await rename(thumbnail, join(made.dataDir, 'thumbnails', 'kept.jpg'));
+      await symlink(join(made.dataDir, 'thumbnails', 'kept.jpg'), thumbnail);
+      expect((await raw(linked.port, `/media/image/${id}/thumbnail`, { headers: { Authorization: `Bearer ${linked.token}` } })).status).toBe(200);
+    } finally {
+      await linked.close();
     }
   });
 

@@ -7,7 +7,8 @@ import { OPTIMIZERS } from '../../common/settings.js';
 import { BACKEND_CHOICES, DEVICE_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
 import { loadExecutor } from '../services/render/index.js';
 import { benchInstant, median } from './instant-bench.js';
-import { backendOption, integer, integerList, nameList } from './parse.js';
+import { backendOption, nameList } from './parse.js';
+import { listIn, numberIn, settingNumber, wholeNumber } from './ranges.js';
 import { registerQualityBench } from './quality-bench.js';
 
 interface BenchOptions {
@@ -47,9 +48,9 @@ export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
     .description('time one optimization iteration (VGG19 forward + backward to the pixels + optimizer step) per size')
-    .option('--sizes <list>', 'square image sizes in pixels', integerList, [256, 512])
-    .option('--iterations <n>', 'timed iterations per size (the median is reported)', integer, 5)
-    .option('--warmup <n>', 'untimed iterations first', integer, 1)
+    .option('--sizes <list>', 'square image sizes in pixels', listIn(settingNumber('size')), [256, 512])
+    .option('--iterations <n>', 'timed iterations per size (the median is reported)', numberIn(wholeNumber(1, 10_000)), 5)
+    .option('--warmup <n>', 'untimed iterations first', numberIn(wholeNumber(0, 10_000)), 1)
     .addOption(new Option('--optimizer <name>').choices(OPTIMIZERS).default('lbfgs'))
     .addOption(backendOption())
     .option('--backends <list>', 'several backends side by side, each in its own process (e.g. wasm,onnx)', nameList)

@@ -1,10 +1,12 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { FAST_STYLES, INSTANT_PREVIEW_SIZE, type FastStyle } from '../../common/instant.js';
 import { DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { contactSheet, instantFiles, instantLooks } from '../services/instant/index.js';
 import { modelsLocation } from '../services/models/index.js';
-import { checkOutputs, saveImage } from './outputs.js';
-import { backendOption, formatDuration, integer, number } from './parse.js';
+import { checkOutputs, refuseInputsAsOutputs, saveImage } from './outputs.js';
+import { renderSettingsSchema } from '../../common/settings.js';
+import { backendOption, formatDuration } from './parse.js';
+import { numberIn, settingNumber } from './ranges.js';
 
 interface InstantOptions {
   net: FastStyle | 'all';
@@ -18,11 +20,8 @@ interface InstantOptions {
   modelsDir?: string;
 }
 
-function strength(value: string): number {
-  const n = number(value);
-  if (n < 0 || n > 100) throw new InvalidArgumentError(`${value} is not between 0 and 100`);
-  return n;
-}
+/** The instant settings' own range for the strength (0–100 %). */
+const strength = numberIn(renderSettingsSchema.shape.instant.unwrap().shape.strength.unwrap());
 
 /** `atelier instant`: one network in one pass (seconds, not minutes), or all nine on a contact sheet. */
 export function registerInstantCommand(program: Command): void {
@@ -33,7 +32,7 @@ export function registerInstantCommand(program: Command): void {
     .requiredOption('--content <file>', 'the photo')
     .requiredOption('--out <file>', 'output image (.png, .jpg, .webp, .tif or .avif)')
     .option('--strength <percent>', 'how much of the painting goes over the photo, 0–100', strength, 100)
-    .option('--size <px>', `long side in pixels (default 512; ${INSTANT_PREVIEW_SIZE} per picture with --net all)`, integer)
+    .option('--size <px>', `long side in pixels (default 512; ${INSTANT_PREVIEW_SIZE} per picture with --net all)`, numberIn(settingNumber('size')))
     .option('--keep-colors', 'keep the colours of the photo')
     .addOption(backendOption('compute backend, as for renders (onnx runs the network on ONNX Runtime)'))
     .addOption(new Option('--device <name>', 'onnx execution provider').choices(DEVICE_CHOICES).default('auto'))
@@ -41,6 +40,7 @@ export function registerInstantCommand(program: Command): void {
     .action(async (options: InstantOptions) => {
       const started = Date.now();
       const log = (line: string) => process.stderr.write(`${line}\n`);
+      await refuseInputsAsOutputs([['--out', options.out]], [['--content', options.content]]);
       const outputs = await checkOutputs(options.out, undefined, log);
       const models = options.modelsDir ? { models: modelsLocation({ dir: options.modelsDir }) } : {};
       const saved = async (image: Parameters<typeof saveImage>[1]) => {

@@ -1,26 +1,5 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { BACKEND_CHOICES } from '../../common/backends.js';
-
-/** commander option parsers: a bad value stops the CLI with a message naming the option. */
-export function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${value}" is not a whole number`);
-  return n;
-}
-
-export function number(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number`);
-  return n;
-}
-
-export function integerList(value: string): number[] {
-  return value.split(',').map((part) => integer(part.trim()));
-}
-
-export function numberList(value: string): number[] {
-  return value.split(',').map((part) => number(part.trim()));
-}
 
 export function nameList(value: string): string[] {
   return value.split(',').map((part) => part.trim()).filter(Boolean);

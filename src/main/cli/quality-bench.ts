@@ -6,7 +6,8 @@ import { initBackend, styleContentDistances, type BackendChoice, type Distances 
 import { readImage, writeImage } from '../services/images/index.js';
 import { loadExecutor, renderFiles } from '../services/render/index.js';
 import { BUILT_IN_PRESETS } from '../services/presets/built-in.js';
-import { backendOption, integer, nameList } from './parse.js';
+import { backendOption, nameList } from './parse.js';
+import { numberIn, settingNumber } from './ranges.js';
 
 /** The sample pairs with jcjohnson/neural-style's results on them (../shared/images/reference/README.md). */
 const PAIRS = [
@@ -55,7 +56,7 @@ export function registerQualityBench(program: Command): void {
     .command('bench-quality')
     .description('render the sample pairs with the defaults and compare style and content distances with the reference results')
     .option('--images <dir>', 'the shared images folder (content/, style/, reference/)', '../shared/images')
-    .option('--size <px>', 'long side of the renders', integer, 512)
+    .option('--size <px>', 'long side of the renders', numberIn(settingNumber('size')), 512)
     .option('--out <dir>', 'also write our renders here, to look at beside the references')
     .option('--json', 'print a JSON document instead of a table')
     .addOption(backendOption())

@@ -1,12 +1,17 @@
 import { Option, type Command } from 'commander';
 import { VGG_NETWORKS } from '../../common/networks.js';
 import { INITS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
-import { DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
+import { AtelierError } from '../../common/errors.js';
+import { DEVICE_CHOICES, planRender, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
-import { checkOutputs, saveImage, saveReport, type Saved } from './outputs.js';
-import { backendOption, collect, formatDuration, formatLoss, integer, integerList, nameList, number, numberList } from './parse.js';
+import { checkOutputs, refuseInputsAsOutputs, saveImage, saveReport, type Saved } from './outputs.js';
+import { backendOption, collect, formatDuration, formatLoss, nameList } from './parse.js';
+import { listIn, numberIn, settingNumber, wholeNumber } from './ranges.js';
 import { RenderProgressBar } from './progress-bar.js';
+
+/** Far above any machine's useful thread count: a slip like 10000 is refused rather than started. */
+const MAX_WASM_THREADS = 256;
 
 interface RenderOptions {
   content?: string;
@@ -47,33 +52,33 @@ export function registerRenderCommand(program: Command): void {
     .description('paint a content photo in the style of one or more images (Gatys et al. 2015)')
     .option('--content <file>', 'content photo (not needed with --mode texture)')
     .option('--style <file>', 'style image; repeat for several styles', collect(String), [])
-    .option('--style-weight <w>', 'blend weight of the style at the same position; repeat once per --style', collect(number))
+    .option('--style-weight <w>', 'blend weight of the style at the same position; repeat once per --style', collect(numberIn(settingNumber('styleBlend'))))
     .requiredOption('--out <file>', 'output image (.png, .jpg, .webp, .tif or .avif)')
     .option('--report <file>', 'write a JSON report: settings, backend, stages, timings, initial and final losses')
     .addOption(new Option('--mode <mode>', 'transfer, content reconstruction, or texture synthesis').choices(MODES).default('transfer'))
-    .option('--size <px>', 'long side of the result in pixels (default 512)', integer)
-    .option('--scales <list>', 'coarse-to-fine sizes, e.g. 128,256,512 (the last equals --size); default chosen from --size', integerList)
-    .option('--iterations <n>', 'iterations per stage: one number for all stages, or a list like 300,100,20', integerList)
+    .option('--size <px>', 'long side of the result in pixels (default 512)', numberIn(settingNumber('size')))
+    .option('--scales <list>', 'coarse-to-fine sizes, e.g. 128,256,512 (the last equals --size); default chosen from --size', listIn(settingNumber('scales')))
+    .option('--iterations <n>', 'iterations per stage: one number for all stages, or a list like 300,100,20', listIn(settingNumber('iterations')))
     .addOption(new Option('--schedule <kind>', 'automatic iterations when --iterations is not given: standard, or finest (about five times longer, closest to the reference)').choices(SCHEDULES))
     .addOption(new Option('--network <name>', 'VGG network for the losses (default vgg19; vgg16 must be installed: atelier models install --only vgg16)').choices(VGG_NETWORKS))
     .addOption(new Option('--optimizer <name>', 'pixel optimizer (default lbfgs)').choices(OPTIMIZERS))
-    .option('--learning-rate <lr>', 'Adam step size in pixel units (default 5)', number)
-    .option('--history-size <m>', 'L-BFGS history length (default 10)', integer)
+    .option('--learning-rate <lr>', 'Adam step size in pixel units (default 5)', numberIn(settingNumber('learningRate')))
+    .option('--history-size <m>', 'L-BFGS history length (default 10)', numberIn(settingNumber('historySize')))
     .option('--init <start>', `starting image: ${INITS.filter((i) => i !== 'image').join(', ')}, or an image file`)
-    .option('--seed <n>', 'random seed for noise (default 0)', integer)
+    .option('--seed <n>', 'random seed for noise (default 0)', numberIn(settingNumber('seed')))
     .option('--content-layers <list>', 'VGG19 layers for the content loss (default conv4_2)', nameList)
     .option('--style-layers <list>', 'VGG19 layers for the style loss (default conv1_1,conv2_1,conv3_1,conv4_1,conv5_1)', nameList)
-    .option('--style-layer-weights <list>', 'weight of each style layer (default equal)', numberList)
-    .option('--content-weight <α>', 'content loss weight α (default 1)', number)
-    .option('--style-loss-weight <β>', 'style loss weight β', number)
-    .option('--tv-weight <γ>', 'total variation weight γ', number)
+    .option('--style-layer-weights <list>', 'weight of each style layer (default equal)', listIn(settingNumber('styleLayerWeights')))
+    .option('--content-weight <α>', 'content loss weight α (default 1)', numberIn(settingNumber('contentWeight')))
+    .option('--style-loss-weight <β>', 'style loss weight β', numberIn(settingNumber('styleWeight')))
+    .option('--tv-weight <γ>', 'total variation weight γ', numberIn(settingNumber('tvWeight')))
     .addOption(new Option('--tv-kind <kind>', 'total variation: l1, or squared (exponent 1.25)').choices(TV_KINDS))
     .addOption(new Option('--pooling <kind>', 'VGG pooling (default max)').choices(POOLINGS))
     .option('--keep-colors', 'keep the colours of the content photo (luminance-only transfer)')
-    .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
+    .option('--progress-every <n>', 'iterations between progress updates (default 10)', numberIn(settingNumber('progressEvery')))
     .addOption(backendOption('compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)'))
     .addOption(new Option('--device <name>', 'onnx execution provider (auto: a GPU provider that starts, else cpu)').choices(DEVICE_CHOICES).default('auto'))
-    .addOption(new Option('--threads <n>', 'WebAssembly threads (default: all cores)').argParser(integer).env('ATELIER_WASM_THREADS'))
+    .addOption(new Option('--threads <n>', 'WebAssembly threads (default: all cores)').argParser(numberIn(wholeNumber(1, MAX_WASM_THREADS))).env('ATELIER_WASM_THREADS'))
     .option('--models-dir <dir>', 'where the weights are installed (default: the models folder of this checkout)')
     .action(async (options: RenderOptions) => {
       process.exitCode = await runRender(options);
@@ -82,7 +87,8 @@ export function registerRenderCommand(program: Command): void {
 
 function toRequest(options: RenderOptions): RenderRequest {
   if (options.styleWeight && options.styleWeight.length !== options.style.length) {
-    throw new Error(`${options.styleWeight.length} --style-weight values for ${options.style.length} --style images`);
+    const styles = `${options.style.length} --style image${options.style.length === 1 ? '' : 's'}`;
+    throw new AtelierError('BAD_INPUT', `--style-weight is given ${options.styleWeight.length} times for ${styles}: give one per --style, in the same order, or none`);
   }
   const initIsKeyword = options.init === undefined || (INITS as readonly string[]).includes(options.init);
   const settings: RenderSettingsInput = {
@@ -121,8 +127,27 @@ function toRequest(options: RenderOptions): RenderRequest {
   };
 }
 
+/**
+ * Settings that do not fit together (scales against the size, iteration counts against the stages, a
+ * mode without its images) are refused here, before any file is read or the network loads: the engine's
+ * own plan, on stand-in image sizes, is the check.
+ */
+function checkSettings(request: RenderRequest): void {
+  const anySize = { width: 64, height: 64 };
+  planRender(request.settings, {
+    ...(request.content !== undefined && { content: anySize }),
+    styles: request.styles.map(() => anySize),
+    ...(request.initImage !== undefined && { initImage: request.initImage }),
+  });
+}
+
 async function runRender(options: RenderOptions): Promise<number> {
   const request = toRequest(options);
+  checkSettings(request);
+  await refuseInputsAsOutputs(
+    [['--out', options.out], ['--report', options.report]],
+    [['--content', request.content], ...request.styles.map((s) => ['--style', s.path] as const), ['--init', request.initImage]],
+  );
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const outputs = await checkOutputs(options.out, options.report, log);
   const controller = new AbortController();

@@ -53,6 +53,7 @@ function statusOf(result: WireResult<unknown>): number {
   switch (result.error.code) {
     case 'BAD_REQUEST': return 400;
     case 'NOT_FOUND': return 404;
+    case 'DISK_FULL': return 507;
     case 'INTERNAL': return 500;
     default: return 422;
   }

@@ -22,6 +22,7 @@ const TITLES: Record<ErrorCode, string> = {
   IN_USE: 'Still in use',
   BAD_PATH: 'That file path is not allowed',
   STORE_UNREADABLE: 'A file of Atelier’s data could not be read',
+  DISK_FULL: 'The disk is full',
   // Images.
   IMAGE_NOT_FOUND: 'Image not found',
   IMAGE_EMPTY: 'Empty file',

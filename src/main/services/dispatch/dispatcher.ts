@@ -1,14 +1,17 @@
 import { errorData } from '../../../common/errors.js';
 import { methodSchema, type Handlers, type WireResult } from '../../../common/contract/index.js';
+import { explainDiskFull } from '../files/disk-full.js';
 
 export type Dispatch = (channel: string, payload: unknown) => Promise<WireResult<unknown>>;
 
 /**
  * Routes a call to its handler after validating the payload against the contract. The desktop IPC
  * handler and the web server both use this, so a payload is checked the same way whichever door it
- * came in by; a bad one is answered with BAD_REQUEST and never reaches a service.
+ * came in by; a bad one is answered with BAD_REQUEST and never reaches a service. This is also where
+ * every thrown error becomes `{ code, message }`: a full disk is told as DISK_FULL, measured on the disk
+ * holding `dataDir` (or the folder the failed write named).
  */
-export function createDispatcher(handlers: Handlers): Dispatch {
+export function createDispatcher(handlers: Handlers, { dataDir }: { dataDir: string }): Dispatch {
   const table = handlers as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
   return async (channel, payload) => {
     const schema = methodSchema(channel);
@@ -23,7 +26,7 @@ export function createDispatcher(handlers: Handlers): Dispatch {
       }
       return { ok: true, value: await table[service]![name]!(parsed.data) };
     } catch (error) {
-      return { ok: false, error: errorData(error) };
+      return { ok: false, error: errorData(await explainDiskFull(error, dataDir)) };
     }
   };
 }

@@ -55,7 +55,8 @@ export class JsonStore<S extends z.ZodType> {
       const text = `${JSON.stringify(next, null, 2)}\n`;
       await writeFileAtomic(this.file, text, { fsync: true });
       this.value = next;
-      await this.keepBackup(text);
+      // The document is saved: a backup that cannot be written (a full disk) must not make the save look failed.
+      await this.keepBackup(text).catch((error: unknown) => console.warn(`atelier: could not keep a backup of ${basename(this.file)}:`, error));
       return result;
     });
     // A failed write must not block the ones after it.
