@@ -1,6 +1,7 @@
 import { ONNX_DEVICE_CHOICES, type OnnxDevice, type OnnxDeviceChoice } from '../../../common/devices.js';
 import { AtelierError } from '../../../common/errors.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
+import { providerFor } from '../onnx/providers.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
 
 export const DEVICE_CHOICES = ONNX_DEVICE_CHOICES;
@@ -65,7 +66,7 @@ async function probe(ort: OnnxRuntime, device: string): Promise<string | undefin
   g.output(g.op('Conv', [x, g.constant(new Float32Array(9).fill(1), [1, 1, 3, 3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }), 'y', [1, 1, 4, 4]);
   try {
     // The failure comes back as the error; ORT need not also print it.
-    const session = await ort.InferenceSession.create(g.toBytes(), { executionProviders: [device], logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(g.toBytes(), { executionProviders: [providerFor(device)], logSeverityLevel: 4 });
     try {
       const { y } = await session.run({ x: new ort.Tensor('float32', new Float32Array(16).fill(1), [1, 1, 4, 4]) });
       // The centre of a 4×4 field of ones sees all nine taps.
