@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { errorData } from '../../common/errors.js';
 import { registerBenchCommand } from './bench-command.js';
+import { registerCheckGpuCommand } from './check-gpu-command.js';
 import { registerInstantCommand } from './instant-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerRenderCommand } from './render-command.js';
@@ -15,6 +16,7 @@ const program = new Command('atelier')
 registerRenderCommand(program);
 registerInstantCommand(program);
 registerBenchCommand(program);
+registerCheckGpuCommand(program);
 registerModelsCommand(program);
 
 try {

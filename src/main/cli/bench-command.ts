@@ -154,7 +154,7 @@ function speedups(runs: BackendRun[]): Record<string, Record<string, number>> {
   ]));
 }
 
-async function benchSize(backend: BackendInfo, size: number, options: BenchOptions): Promise<BenchResult> {
+export async function benchSize(backend: BackendInfo, size: number, options: Pick<BenchOptions, 'warmup' | 'iterations' | 'optimizer'>): Promise<BenchResult> {
   const executor = await loadExecutor(backend);
   const stamps: number[] = [];
   const cpuStamps: number[] = [];
