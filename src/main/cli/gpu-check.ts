@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RgbImage } from '../../common/progress.js';
 import { BGR_MEAN, initBackend, loadOnnxRuntime, onnxExecutor, onnxFastStyleLoader, planRender, type NetworkImage, type OnnxDeviceChoice } from '../engine/index.js';
 import { loadVggWeights, modelsLocation } from '../services/models/index.js';
@@ -5,7 +8,7 @@ import { loadFastStyleWeights } from '../services/models/fast-style.js';
 import { benchSize } from './bench-command.js';
 import { benchInstant } from './instant-bench.js';
 import { pattern } from './pattern.js';
-import { measurePlacement, type GraphPlacement } from './placement.js';
+import { profilePrefixes, readPlacements, type GraphPlacement } from './placement.js';
 
 /**
  * How far a device may be from the CPU device and still count as correct.
@@ -31,6 +34,7 @@ export interface DeviceCheck {
   /** Against the CPU device (absent for the CPU itself). */
   objective?: { size: number; termsError: number; gradError: number };
   instant?: { size: number; rmse: number };
+  /** Where the nodes of the compared sessions ran (absent for the CPU itself). */
   placement?: GraphPlacement[];
   bench?: { size: number; msPerIteration: number; cpuMsPerIteration: number }[];
   instantBench?: { width: number; height: number; ms: number };
@@ -54,10 +58,17 @@ export async function checkDevice(device: Exclude<OnnxDeviceChoice, 'auto'>, opt
   }
   const result: DeviceCheck = { device, started: true, ...(adapter && { adapter }) };
   if (device !== 'cpu') {
-    result.objective = await compareObjective(device, options.checkSize);
-    result.instant = await compareInstant(device, options.checkSize * 4);
+    // The device's sessions are profiled: the same run says where their nodes ran.
+    const dir = await mkdtemp(join(tmpdir(), 'atelier-check-'));
+    try {
+      const prefixes = profilePrefixes(dir);
+      result.objective = await compareObjective(device, options.checkSize, prefixes.gatys);
+      result.instant = await compareInstant(device, options.checkSize * 4, prefixes.instant);
+      result.placement = await readPlacements(dir, device);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
-  result.placement = await measurePlacement(device, options.checkSize);
   if (options.bench) {
     result.bench = [];
     for (const size of options.sizes) {
@@ -79,14 +90,14 @@ function networkImage({ data, width, height }: RgbImage): NetworkImage {
   return { data: out, width, height };
 }
 
-/** One evaluation of the default objective on the real weights, on `device` and on the CPU. */
-async function compareObjective(device: string, size: number): Promise<DeviceCheck['objective']> {
+/** One evaluation of the default objective on the real weights, on `device` (profiled) and on the CPU. */
+async function compareObjective(device: string, size: number, profilePrefix: string): Promise<DeviceCheck['objective']> {
   const ort = await loadOnnxRuntime();
   const weights = await loadVggWeights('vgg19', modelsLocation());
   const [content, style, image] = [1, 2, 3].map((seed) => networkImage(pattern(size, size, seed))) as [NetworkImage, NetworkImage, NetworkImage];
   const plan = planRender({ size, scales: [size] }, { content, styles: [style] });
   const evaluate = async (executionProvider: string) => {
-    const prepared = await onnxExecutor({ ort, weights, executionProvider }).prepare({ plan, stage: plan.stages[0]!, content, styles: [style] });
+    const prepared = await onnxExecutor({ ort, weights, executionProvider, ...(executionProvider === device && { profilePrefix }) }).prepare({ plan, stage: plan.stages[0]!, content, styles: [style] });
     try {
       return await prepared.evaluate(image.data);
     } finally {
@@ -103,13 +114,13 @@ async function compareObjective(device: string, size: number): Promise<DeviceChe
   return { size, termsError, gradError: Math.sqrt(diff / norm) };
 }
 
-/** The wave network on a `size`×¾ picture, on `device` and on the CPU: RMSE of the painted pixels. */
-async function compareInstant(device: string, size: number): Promise<DeviceCheck['instant']> {
+/** The wave network on a `size`×¾ picture, on `device` (profiled) and on the CPU: RMSE of the painted pixels. */
+async function compareInstant(device: string, size: number, profilePrefix: string): Promise<DeviceCheck['instant']> {
   const ort = await loadOnnxRuntime();
   const weights = await loadFastStyleWeights('wave', modelsLocation());
   const photo = pattern(size, Math.round((size * 3) / 4), 4);
   const paint = async (executionProvider: string) => {
-    const net = await onnxFastStyleLoader({ ort, executionProvider })(weights);
+    const net = await onnxFastStyleLoader({ ort, executionProvider, ...(executionProvider === device && { profilePrefix }) })(weights);
     try {
       return await net.stylize(photo);
     } finally {

@@ -37,6 +37,11 @@ interface ProfileEvent {
   args?: { op_name?: string; provider?: string };
 }
 
+/** Where the Gatys executor and an instant network write their profiles inside `dir`, for `readPlacements`. */
+export function profilePrefixes(dir: string): { gatys: string; instant: string } {
+  return { gatys: join(dir, 'gatys-'), instant: join(dir, 'instant-') };
+}
+
 /**
  * Where each node of the three graphs a render and an instant look run (the Gatys targets and objective
  * graphs at `size`, one instant network on a `size` picture) ran on `device`, read from ONNX Runtime's
@@ -47,25 +52,33 @@ export async function measurePlacement(device: string, size: number): Promise<Gr
   try {
     const ort = await loadOnnxRuntime();
     const location = modelsLocation();
-    const executor = onnxExecutor({ ort, weights: await loadVggWeights('vgg19', location), executionProvider: device, profilePrefix: join(dir, 'gatys-') });
+    const prefixes = profilePrefixes(dir);
+    const executor = onnxExecutor({ ort, weights: await loadVggWeights('vgg19', location), executionProvider: device, profilePrefix: prefixes.gatys });
     await stylize(executor, { content: pattern(size, size, 1), styles: [pattern(size, size, 2)] }, { size, scales: [size], iterations: 1, optimizer: 'adam' }, { previews: false });
-    const net = await onnxFastStyleLoader({ ort, executionProvider: device, profilePrefix: join(dir, 'instant-') })(await loadFastStyleWeights('wave', location));
+    const net = await onnxFastStyleLoader({ ort, executionProvider: device, profilePrefix: prefixes.instant })(await loadFastStyleWeights('wave', location));
     try {
       await net.stylize(pattern(size, size, 3));
     } finally {
       net.dispose();
     }
-    // Sessions write their profile when released; the release above and the executor's run synchronously inside it.
-    const graphs: [string, string][] = [['Gatys targets', 'gatys-targets'], ['Gatys objective', 'gatys-objective'], ['instant (wave)', 'instant-wave']];
-    const files = await readdir(dir);
-    return await Promise.all(graphs.map(async ([graph, prefix]) => {
-      const file = files.find((f) => f.startsWith(`${prefix}_`) && f.endsWith('.json'));
-      if (!file) throw new Error(`ONNX Runtime wrote no profile for the ${graph} graph`);
-      return placementOf(graph, JSON.parse(await readFile(join(dir, file), 'utf8')) as ProfileEvent[], device);
-    }));
+    return await readPlacements(dir, device);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The placements in the profiles under `dir` (see `profilePrefixes`): a Gatys stage and the wave
+ * network, their sessions released (a session writes its profile when released, synchronously).
+ */
+export async function readPlacements(dir: string, device: string): Promise<GraphPlacement[]> {
+  const graphs: [string, string][] = [['Gatys targets', 'gatys-targets'], ['Gatys objective', 'gatys-objective'], ['instant (wave)', 'instant-wave']];
+  const files = await readdir(dir);
+  return Promise.all(graphs.map(async ([graph, prefix]) => {
+    const file = files.find((f) => f.startsWith(`${prefix}_`) && f.endsWith('.json'));
+    if (!file) throw new Error(`ONNX Runtime wrote no profile for the ${graph} graph`);
+    return placementOf(graph, JSON.parse(await readFile(join(dir, file), 'utf8')) as ProfileEvent[], device);
+  }));
 }
 
 function placementOf(graph: string, events: ProfileEvent[], device: string): GraphPlacement {
