@@ -5,3 +5,9 @@
 export const ONNX_DEVICE_CHOICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export type OnnxDeviceChoice = (typeof ONNX_DEVICE_CHOICES)[number];
 export type OnnxDevice = Exclude<OnnxDeviceChoice, 'auto'>;
+
+/**
+ * Installs ONNX Runtime's CUDA provider libraries (Linux x64) with onnxruntime-node's own installer, which
+ * `npm install` skips here (package.json's allowScripts): the command the device messages name.
+ */
+export const CUDA_INSTALL_COMMAND = 'npm run install:cuda';

@@ -102,4 +102,18 @@ describe('atelier bench', () => {
     expect(doc).toMatchObject({ backend: 'onnx', device: 'cpu', executor: 'onnxruntime-cpu' });
     for (const key of ['fullSizeMs', 'gridMs', 'fullSizeCpuMs', 'gridCpuMs']) expect(doc[key]).toBeGreaterThan(0);
   });
+
+  it('reports where each node ran, from ONNX Runtime’s profiler', async () => {
+    const run = await atelier(['bench', '--device', 'cpu', '--placement', '--sizes', '48,32', '--json']);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc).toMatchObject({ device: 'cpu', size: 32 });
+    expect(doc.placements.map((p: { graph: string }) => p.graph)).toEqual(['Gatys targets', 'Gatys objective', 'instant (wave)']);
+    for (const { ops, total, onCpu } of doc.placements as { ops: { provider: string; op: string; nodes: number }[]; total: number; onCpu: number }[]) {
+      expect(onCpu).toBe(0);
+      expect(new Set(ops.map((o) => o.provider))).toEqual(new Set(['CPUExecutionProvider']));
+      expect(ops.reduce((n, o) => n + o.nodes, 0)).toBe(total);
+      expect(ops.some((o) => o.op === 'Conv')).toBe(true);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { errorData } from '../../common/errors.js';
 import { explainDiskFull } from '../services/files/disk-full.js';
 import { registerBenchCommand } from './bench-command.js';
+import { registerCheckGpuCommand } from './check-gpu-command.js';
 import { registerInstantCommand } from './instant-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerRenderCommand } from './render-command.js';
@@ -20,6 +21,7 @@ const program = new Command('atelier')
 registerRenderCommand(program);
 registerInstantCommand(program);
 registerBenchCommand(program);
+registerCheckGpuCommand(program);
 registerModelsCommand(program);
 
 try {

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
-import type { RgbImage } from '../../common/progress.js';
 import { isBackendChoice } from '../../common/backends.js';
 import { OPTIMIZERS } from '../../common/settings.js';
 import { BACKEND_CHOICES, DEVICE_CHOICES, forwardFlops, initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
 import { loadExecutor } from '../services/render/index.js';
 import { benchInstant, median } from './instant-bench.js';
 import { backendOption, nameList } from './parse.js';
+import { pattern } from './pattern.js';
+import { describePlacement, measurePlacement } from './placement.js';
 import { listIn, numberIn, settingNumber, wholeNumber } from './ranges.js';
 import { registerQualityBench } from './quality-bench.js';
 
@@ -21,6 +22,7 @@ interface BenchOptions {
   device: OnnxDeviceChoice;
   json?: boolean;
   instant?: boolean;
+  placement?: boolean;
 }
 
 export interface BenchResult {
@@ -57,9 +59,14 @@ export function registerBenchCommand(program: Command): void {
     .addOption(new Option('--device <name>', 'onnx execution provider').choices(DEVICE_CHOICES).default('auto'))
     .option('--json', 'print a JSON document instead of a table')
     .option('--instant', 'time instant styles instead: one look at 1024 px and the nine-look grid at 256 px (median of --iterations runs)')
+    .option('--placement', 'report where each node of the Gatys graphs and an instant network runs on --device (ONNX Runtime\'s profiler), at the smallest --sizes')
     .action(async (options: BenchOptions) => {
       if (options.instant) {
         await printInstantBench(options);
+        return;
+      }
+      if (options.placement) {
+        await printPlacement(options);
         return;
       }
       const runs = options.backends ? await benchEach(options.backends, options) : [await benchHere(options)];
@@ -88,17 +95,31 @@ export function registerBenchCommand(program: Command): void {
 /** Instant styles on the Gatys loop's executor: ONNX Runtime (on --device) for onnx, tfjs's kernels otherwise. */
 async function printInstantBench(options: BenchOptions): Promise<void> {
   const backend = await initBackend({ backend: options.backend, device: options.device });
-  const result = await benchInstant(backend, options.iterations, pattern);
+  const result = await benchInstant(backend, { runs: options.iterations });
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ device: backend.device ?? null, threads: backend.threads ?? null, ...result }, null, 2)}\n`);
     return;
   }
   console.log(`backend: ${backend.kind}${backend.device ? ` ${backend.device}` : ''}${backend.threads ? ` (${backend.threads} threads)` : ''}, executor ${result.executor}`);
   console.table([
-    { what: 'one look, 1024×768', ms: Math.round(result.fullSizeMs), 'CPU ms': Math.round(result.fullSizeCpuMs) },
+    { what: `one look, ${result.fullSize.width}×${result.fullSize.height}`, ms: Math.round(result.fullSizeMs), 'CPU ms': Math.round(result.fullSizeCpuMs) },
     { what: 'nine looks, 256×192 each', ms: Math.round(result.gridMs), 'CPU ms': Math.round(result.gridCpuMs) },
   ]);
   console.log(`peak RSS ${Math.round(result.peakRssBytes / 1e6)} MB`);
+}
+
+async function printPlacement(options: BenchOptions): Promise<void> {
+  const backend = await initBackend({ backend: 'onnx', device: options.device });
+  const device = backend.device ?? 'cpu';
+  const size = Math.min(...options.sizes);
+  const placements = await measurePlacement(device, size);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ device, size, placements }, null, 2)}\n`);
+    return;
+  }
+  console.log(`device: ${device}, ${size}×${size}`);
+  console.table(placements.flatMap(({ graph, ops }) => ops.map((o) => ({ graph, provider: o.provider, op: o.op, nodes: o.nodes }))));
+  for (const line of describePlacement(placements, device)) console.log(line);
 }
 
 async function benchHere(options: BenchOptions): Promise<BackendRun> {
@@ -134,7 +155,7 @@ function speedups(runs: BackendRun[]): Record<string, Record<string, number>> {
   ]));
 }
 
-async function benchSize(backend: BackendInfo, size: number, options: BenchOptions): Promise<BenchResult> {
+export async function benchSize(backend: BackendInfo, size: number, options: Pick<BenchOptions, 'warmup' | 'iterations' | 'optimizer'>): Promise<BenchResult> {
   const executor = await loadExecutor(backend);
   const stamps: number[] = [];
   const cpuStamps: number[] = [];
@@ -154,18 +175,4 @@ async function benchSize(backend: BackendInfo, size: number, options: BenchOptio
   const flops = 2 * forwardFlops(size, size, 'conv5_1');
   // maxRSS is in kilobytes; it also sees native memory (ONNX Runtime's arena), which heap counters miss.
   return { size, width: size, height: size, msPerIteration, cpuMsPerIteration: median(steps(cpuStamps)), gflops: flops / msPerIteration / 1e6, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
-}
-
-/** A deterministic test picture: smooth gradients with some texture, so activations are realistic. */
-function pattern(width: number, height: number, seed: number): RgbImage {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      data[i] = (128 + 100 * Math.sin((x * seed) / 17)) | 0;
-      data[i + 1] = (128 + 100 * Math.cos((y + seed * x) / 23)) | 0;
-      data[i + 2] = ((x ^ y) * seed) & 255;
-    }
-  }
-  return { width, height, data };
 }

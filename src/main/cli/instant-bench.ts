@@ -1,12 +1,14 @@
 import { FAST_STYLES, INSTANT_PREVIEW_SIZE } from '../../common/instant.js';
-import type { RgbImage } from '../../common/progress.js';
 import { instantStylize, type BackendInfo } from '../engine/index.js';
 import { loadFastStyle } from '../services/instant/index.js';
+import { pattern } from './pattern.js';
 
 export interface InstantBenchResult {
   backend: string;
   executor: string;
-  /** One look on a 1024×768 picture (1024 px long side), median ms. */
+  /** The picture one look is timed on (4:3, `longSide` wide). */
+  fullSize: { width: number; height: number };
+  /** One look on that picture, median ms. */
   fullSizeMs: number;
   /** All nine looks on a 256×192 picture, as the studio's grid paints them, median ms. */
   gridMs: number;
@@ -17,13 +19,13 @@ export interface InstantBenchResult {
 }
 
 /**
- * Times instant styles: one look at 1024 px long side, and the nine-look grid at the preview size.
+ * Times instant styles: one look at `longSide` (default 1024 px), and the nine-look grid at the preview size.
  * The networks are loaded and each run once before timing (loading and first-run kernel setup are
  * not what a person waits for on the second photo).
  */
-export async function benchInstant(backend: BackendInfo, runs: number, pattern: (width: number, height: number, seed: number) => RgbImage): Promise<InstantBenchResult> {
+export async function benchInstant(backend: BackendInfo, { runs, longSide = 1024 }: { runs: number; longSide?: number }): Promise<InstantBenchResult> {
   const nets = await Promise.all(FAST_STYLES.map((name) => loadFastStyle(name, backend)));
-  const large = pattern(1024, 768, 1);
+  const large = pattern(longSide, Math.round((longSide * 3) / 4), 1);
   const small = pattern(INSTANT_PREVIEW_SIZE, (INSTANT_PREVIEW_SIZE * 3) / 4, 2);
   const options = { strength: 100, keepColors: false };
   let peakRss = process.memoryUsage().rss;
@@ -46,7 +48,7 @@ export async function benchInstant(backend: BackendInfo, runs: number, pattern: 
     grids.push(await time(grid));
   }
   return {
-    backend: backend.kind, executor: wave.executor,
+    backend: backend.kind, executor: wave.executor, fullSize: { width: large.width, height: large.height },
     fullSizeMs: median(fullSize.map((t) => t.ms)), gridMs: median(grids.map((t) => t.ms)),
     fullSizeCpuMs: median(fullSize.map((t) => t.cpuMs)), gridCpuMs: median(grids.map((t) => t.cpuMs)),
     peakRssBytes: peakRss,

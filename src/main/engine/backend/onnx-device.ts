@@ -1,6 +1,10 @@
-import { ONNX_DEVICE_CHOICES, type OnnxDevice, type OnnxDeviceChoice } from '../../../common/devices.js';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { CUDA_INSTALL_COMMAND, ONNX_DEVICE_CHOICES, type OnnxDevice, type OnnxDeviceChoice } from '../../../common/devices.js';
 import { AtelierError } from '../../../common/errors.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
+import { providerFor } from '../onnx/providers.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
 
 export const DEVICE_CHOICES = ONNX_DEVICE_CHOICES;
@@ -65,7 +69,7 @@ async function probe(ort: OnnxRuntime, device: string): Promise<string | undefin
   g.output(g.op('Conv', [x, g.constant(new Float32Array(9).fill(1), [1, 1, 3, 3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }), 'y', [1, 1, 4, 4]);
   try {
     // The failure comes back as the error; ORT need not also print it.
-    const session = await ort.InferenceSession.create(g.toBytes(), { executionProviders: [device], logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(g.toBytes(), { executionProviders: [providerFor(device)], logSeverityLevel: 4 });
     try {
       const { y } = await session.run({ x: new ort.Tensor('float32', new Float32Array(16).fill(1), [1, 1, 4, 4]) });
       // The centre of a 4×4 field of ones sees all nine taps.
@@ -77,6 +81,18 @@ async function probe(ort: OnnxRuntime, device: string): Promise<string | undefin
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     // A failed check inside ORT reads "<source file>:<line> <function> <condition> was false. <why>": the why is what a person can use.
-    return message.replace(/^\S+\.cc:\d+ .* was false\. /, '');
+    const why = message.replace(/^\S+\.cc:\d+ .* was false\. /, '');
+    return device === 'cuda' && process.platform === 'linux' ? `${why}; ${cudaHint()}` : why;
   }
+}
+
+/**
+ * What to do about CUDA not starting on Linux: ORT's CUDA provider libraries are not in the package (its install
+ * script downloads them, which `npm install` skips here), or they are and CUDA itself is missing.
+ */
+function cudaHint(): string {
+  const binding = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
+  const library = join(binding, '..', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
+  if (!existsSync(library)) return `ONNX Runtime's CUDA provider libraries are not installed: run \`${CUDA_INSTALL_COMMAND}\` in Atelier's folder (it downloads them)`;
+  return 'the CUDA provider libraries are installed, so CUDA 12 and cuDNN 9 themselves are probably missing or not on the library path';
 }

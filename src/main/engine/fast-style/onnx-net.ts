@@ -1,6 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import type { RgbImage } from '../../../common/progress.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
+import { providerFor } from '../onnx/providers.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import * as tf from '../tf.js';
 import { INSTANCE_NORM_EPSILON, OUTPUT_OFFSET, OUTPUT_SCALE } from './architecture.js';
@@ -39,10 +40,11 @@ export function fastStyleGraph(weights: FastStyleWeights): Uint8Array {
   for (const { layer, kernel, shift, scale } of layerVariables(weights)) {
     const { values, dims } = onnxKernel(kernel);
     const w = g.constant(values, dims, 'kernel');
-    const window = { kernel_shape: [layer.size, layer.size], strides: [layer.stride, layer.stride] };
+    const strides = [layer.stride, layer.stride];
+    // ConvTranspose takes its kernel size from the weights: CoreML refuses one given as an attribute.
     const convolved = layer.kind === 'upsample'
-      ? g.op('ConvTranspose', [x, w], { ...window, pads: [0, 0, 1, 1] })
-      : g.op('Conv', [x, w], { ...window, auto_pad: 'SAME_UPPER' });
+      ? g.op('ConvTranspose', [x, w], { strides, pads: [0, 0, 1, 1] })
+      : g.op('Conv', [x, w], { kernel_shape: [layer.size, layer.size], strides, auto_pad: 'SAME_UPPER' });
     const normalized = g.op('InstanceNormalization', [convolved, g.constant(scale.values, [layer.channelsOut], 'scale'), g.constant(shift.values, [layer.channelsOut], 'shift')], {
       epsilon: { float: INSTANCE_NORM_EPSILON },
     });
@@ -70,6 +72,8 @@ export interface OnnxFastStyleOptions {
   /** Execution provider as ORT spells it ('cpu', 'cuda', …): the one the Gatys loop runs on. */
   executionProvider: string;
   threads?: number;
+  /** Turns on ORT's profiler: each network's session writes `<profilePrefix><name>_<time>.json` when released. */
+  profilePrefix?: string;
 }
 
 /** The transformation network on ONNX Runtime: one session per network, any picture size. */
@@ -105,12 +109,13 @@ export class OnnxFastStyleNet implements FastStyleNet {
   }
 }
 
-export function onnxFastStyleLoader({ ort, executionProvider, threads }: OnnxFastStyleOptions): FastStyleLoader {
+export function onnxFastStyleLoader({ ort, executionProvider, threads, profilePrefix }: OnnxFastStyleOptions): FastStyleLoader {
   return async (weights) => {
     const session = await ort.InferenceSession.create(fastStyleGraph(weights), {
-      executionProviders: [executionProvider],
+      executionProviders: [providerFor(executionProvider)],
       graphOptimizationLevel: 'all',
       ...(threads && { intraOpNumThreads: threads }),
+      ...(profilePrefix && { enableProfiling: true, profileFilePrefix: `${profilePrefix}${weights.name}` }),
     });
     return new OnnxFastStyleNet(weights.name, session, ort, executionProvider);
   };

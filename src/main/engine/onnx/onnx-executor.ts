@@ -1,6 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Executor, NetworkImage, PreparedStage } from '../executor.js';
 import type { VggWeights } from '../vgg19.js';
+import { providerFor } from './providers.js';
 import type { OnnxRuntime } from './runtime.js';
 import { objectiveGraph, targetsGraph } from './vgg-graph.js';
 
@@ -13,6 +14,11 @@ export interface OnnxExecutorOptions {
   executionProvider: string;
   /** Threads for the CPU kernels (default: the machine's cores). */
   threads?: number;
+  /**
+   * Turns on ORT's profiler: each session writes where and how long each node ran to
+   * `<profilePrefix>targets_<time>.json` or `<profilePrefix>objective_<time>.json` when released.
+   */
+  profilePrefix?: string;
 }
 
 /**
@@ -20,9 +26,9 @@ export interface OnnxExecutorOptions {
  * graph computes the loss terms and their gradient (backward pass written as graph nodes, vgg-graph.ts).
  * ORT's session.run blocks the thread for its duration: renders run in a worker, not the app's main loop.
  */
-export function onnxExecutor({ ort, weights, executionProvider, threads }: OnnxExecutorOptions): Executor {
+export function onnxExecutor({ ort, weights, executionProvider, threads, profilePrefix }: OnnxExecutorOptions): Executor {
   const sessionOptions: InferenceSession.SessionOptions = {
-    executionProviders: [executionProvider],
+    executionProviders: [providerFor(executionProvider)],
     graphOptimizationLevel: 'all',
     // Every run frees and allocates the same tensors. Without the arena each large allocation is fresh
     // memory from the kernel, and faulting it in cost a fifth of an iteration (system time); the arena
@@ -32,7 +38,10 @@ export function onnxExecutor({ ort, weights, executionProvider, threads }: OnnxE
     enableMemPattern: false,
     ...(threads && { intraOpNumThreads: threads }),
   };
-  const create = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, sessionOptions);
+  const create = (bytes: Uint8Array, graph: 'targets' | 'objective') => ort.InferenceSession.create(bytes, {
+    ...sessionOptions,
+    ...(profilePrefix && { enableProfiling: true, profileFilePrefix: `${profilePrefix}${graph}` }),
+  });
   const tensor = (image: NetworkImage) => new ort.Tensor('float32', image.data, [1, image.height, image.width, 3]);
 
   return {
@@ -42,7 +51,7 @@ export function onnxExecutor({ ort, weights, executionProvider, threads }: OnnxE
       const targetsModel = targetsGraph(network, plan, content, styles);
       const targets: Record<string, Tensor> = {};
       if (targetsModel.shapes.content.size + targetsModel.shapes.grams.size > 0) {
-        const session = await create(targetsModel.bytes);
+        const session = await create(targetsModel.bytes, 'targets');
         try {
           const feeds: Record<string, Tensor> = {};
           if (session.inputNames.includes('content')) feeds.content = tensor(content!);
@@ -54,12 +63,12 @@ export function onnxExecutor({ ort, weights, executionProvider, threads }: OnnxE
           await session.release();
         }
       }
-      const session = await create(objectiveGraph(network, plan, stage, targetsModel.shapes));
+      const session = await create(objectiveGraph(network, plan, stage, targetsModel.shapes), 'objective');
       const shape = [1, stage.height, stage.width, 3];
       return {
         async evaluate(image) {
           const out = await session.run({ ...targets, image: new ort.Tensor('float32', image, shape) }, ['terms', 'grad']);
-          const [content = 0, style = 0, tv = 0] = out.terms!.data as Float64Array;
+          const [content = 0, style = 0, tv = 0] = out.terms!.data as Float32Array;
           const grad = out.grad!.data as Float32Array;
           return { terms: { content, style, tv, total: content + style + tv }, grad };
         },

@@ -14,7 +14,10 @@ import { GraphBuilder } from './graph-builder.js';
  *   HardSigmoid, BatchNormalization, MaxPool without indices, nearest Resize): any other op (Sign,
  *   Where, Sub, broadcasts, a scatter) costs a layout conversion each way, which measured a fifth of
  *   an iteration;
- * - loss sums in float64 (a float32 sum of squares is off by ~2e-5 relative);
+ * - loss sums in float32, one axis at a time (see `sum`): GPU providers have no float64 kernels;
+ * - only ops that ONNX Runtime's GPU providers implement (checked against their published tables in
+ *   provider-ops.ts and test/engine/provider-ops.test.ts): no Gemm with a computed B, Abs, Sign, Pad or
+ *   ReduceSumSquare, which CoreML's ML Program lacks;
  * - only the loss terms and the gradient leave the graph: every output is copied out.
  * Layout inside is NCHW; images cross the boundary as [1, H, W, 3] like the tfjs executor's.
  */
@@ -110,26 +113,35 @@ class VggGraph {
     return traces;
   }
 
-  /** Gram matrix over positions, divided by their number: [C, C]. */
+  /** Gram matrix over positions, divided by their number: [C, C]. MatMul, not Gemm: CoreML takes Gemm only with a constant B. */
   gram(features: FeatureMap): { gram: string; flat: string } {
     const positions = features.height * features.width;
     const flat = this.g.op('Reshape', [features.name, this.g.ints([features.channels, positions])]);
-    return { gram: this.g.op('Gemm', [flat, flat], { transB: 1, alpha: { float: 1 / positions } }), flat };
+    const product = this.g.op('MatMul', [flat, this.g.op('Transpose', [flat], { perm: [1, 0] })]);
+    return { gram: this.g.op('Mul', [product, this.g.scalar(1 / positions)]), flat };
   }
 
   nhwcToNchw(name: string, height: number, width: number): FeatureMap {
     return { name: this.g.op('Transpose', [name], { perm: [0, 3, 1, 2] }), channels: 3, height, width };
   }
 
-  /** Σ x² in float64, times `scale`, as a [1] tensor. */
-  sumOfSquares(value: string, scale: number): string {
-    const sum = this.g.op('ReduceSumSquare', [this.g.op('Cast', [value], { to: 11 })], { keepdims: 0 });
-    return this.g.op('Reshape', [this.g.op('Mul', [sum, this.g.scalar(scale, 'float64')]), this.g.ints([1])]);
+  /** Σ x² of a `shape` tensor, times `scale`, as a [1] tensor (see `sum`). */
+  sumOfSquares(value: string, shape: number[], scale: number): string {
+    return this.sum(this.g.op('Mul', [value, value]), shape, scale);
   }
 
-  sum(value: string, scale: number): string {
-    const sum = this.g.op('ReduceSum', [this.g.op('Cast', [value], { to: 11 })], { keepdims: 0 });
-    return this.g.op('Reshape', [this.g.op('Mul', [sum, this.g.scalar(scale, 'float64')]), this.g.ints([1])]);
+  /**
+   * Σ x of a `shape` tensor, times `scale`, as a [1] float32 tensor. One axis at a time, the last first:
+   * each partial sum adds one side's worth of terms, not the whole map's, so rounding grows with a
+   * side (≤ 4096) instead of the element count (up to 10⁹). A single float32 reduction over a 512 px
+   * map was off by ~2e-5 relative; this stays within 1e-5 of the float64 sum (test/engine/float32-sums.test.ts).
+   */
+  sum(value: string, shape: number[], scale: number): string {
+    let x = value;
+    for (let axis = shape.length - 1; axis >= 0; axis--) {
+      if (shape[axis]! > 1) x = this.g.op('ReduceSum', [x, this.g.ints([axis])], { keepdims: 1 });
+    }
+    return this.g.op('Reshape', [this.g.op('Mul', [x, this.g.scalar(scale)]), this.g.ints([1])]);
   }
 
   addAll(values: string[]): string | undefined {
@@ -165,10 +177,13 @@ class VggGraph {
     return this.g.op('Mul', [spread, atMaximum]);
   }
 
-  /** −value, as a BatchNormalization of scale −1: ORT runs it in the blocked layout (Neg and Sub it does not). */
+  /**
+   * −value, as a depthwise 1×1 convolution of weight −1: ORT's CPU kernels run it in the blocked layout
+   * (Neg and Sub they do not), and CoreML has it (BatchNormalization, which did the same, it lacks).
+   */
   private negate(value: string, channels: number): string {
-    const filled = (fill: number, hint: string) => this.g.constant(new Float32Array(channels).fill(fill), [channels], hint);
-    return this.g.op('BatchNormalization', [value, filled(-1, 'minus_one'), filled(0, 'zero'), filled(0, 'zero'), filled(1, 'one')], { epsilon: { float: 0 } });
+    const minusOne = this.g.constant(new Float32Array(channels).fill(-1), [channels, 1, 1, 1], 'minus_one');
+    return this.g.op('Conv', [value, minusOne], { kernel_shape: [1, 1], group: channels });
   }
 
   /** Nearest 2× upsampling back to `map`'s size (an odd last row or column gets zeros). */
@@ -176,8 +191,9 @@ class VggGraph {
     const spread = this.g.op('Resize', [value, '', this.g.constant(Float32Array.of(1, 1, 2, 2), [4], 'scales')], {
       mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor',
     });
-    if (map.height % 2 === 0 && map.width % 2 === 0) return spread;
-    return this.g.op('Pad', [spread, this.g.ints([0, 0, 0, 0, 0, 0, map.height % 2, map.width % 2])]);
+    const shape = [1, map.channels, 2 * Math.floor(map.height / 2), 2 * Math.floor(map.width / 2)];
+    const rows = padWithZeros(this.g, spread, shape, 2, 0, map.height % 2);
+    return padWithZeros(this.g, rows.name, rows.shape, 3, 0, map.width % 2).name;
   }
 
   /**
@@ -266,7 +282,7 @@ export function targetsGraph(network: NetworkSpec, plan: RenderPlan, content: Im
 
 /**
  * The objective graph of one stage: inputs `image` [1, H, W, 3] and the targets of `targetsGraph`;
- * outputs `terms` (float64 [3]: weighted content, style and TV losses) and `grad` ([1, H, W, 3], the
+ * outputs `terms` ([3]: weighted content, style and TV losses) and `grad` ([1, H, W, 3], the
  * gradient of their sum). Same definitions as losses.ts.
  */
 export function objectiveGraph(network: NetworkSpec, plan: RenderPlan, size: ImageSize, targets: TargetShapes): Uint8Array {
@@ -293,9 +309,9 @@ export function objectiveGraph(network: NetworkSpec, plan: RenderPlan, size: Ima
       const target = g.input(`content_${layer}`, targets.content.get(layer)!);
       const diff = g.op('Sub', [map.name, target]);
       addGrad(layer, g.op('Mul', [diff, g.scalar(plan.contentWeight / count)]));
-      return v.sumOfSquares(diff, (0.5 * plan.contentWeight) / count);
+      return v.sumOfSquares(diff, [1, map.channels, map.height, map.width], (0.5 * plan.contentWeight) / count);
     });
-    terms.push(v.addAll(content) ?? g.constant(Float64Array.of(0), [1]));
+    terms.push(v.addAll(content) ?? zero(g));
 
     // Style: β w_l Σ (G − A)² / (4N²) per layer; gradient β w_l (G − A) F / (N² M).
     const style = styleLayers.map(({ layer, weight }) => {
@@ -307,21 +323,21 @@ export function objectiveGraph(network: NetworkSpec, plan: RenderPlan, size: Ima
       const scaled = g.op('Mul', [diff, g.scalar((plan.styleWeight * weight) / (n * n * m))]);
       const gradFlat = g.op('MatMul', [scaled, flat]);
       addGrad(layer, g.op('Reshape', [gradFlat, g.ints([1, n, map.height, map.width])]));
-      return v.sumOfSquares(diff, (plan.styleWeight * weight) / (4 * n * n));
+      return v.sumOfSquares(diff, [n, n], (plan.styleWeight * weight) / (4 * n * n));
     });
-    terms.push(v.addAll(style) ?? g.constant(Float64Array.of(0), [1]));
+    terms.push(v.addAll(style) ?? zero(g));
 
     const summed = new Map([...layerGrads].map(([layer, grads]) => [layer, v.addAll(grads)!]));
     networkGrad = g.op('Transpose', [v.backward(traces, summed)], { perm: [0, 2, 3, 1] });
   } else {
-    terms.push(g.constant(Float64Array.of(0), [1]), g.constant(Float64Array.of(0), [1]));
+    terms.push(zero(g), zero(g));
   }
 
   const tv = plan.tvWeight > 0 && height > 1 && width > 1 ? tvTerm(v, input, plan, size) : undefined;
-  terms.push(tv?.loss ?? g.constant(Float64Array.of(0), [1]));
+  terms.push(tv?.loss ?? zero(g));
   const grad = v.addAll([networkGrad, tv?.grad].filter((x): x is string => x !== undefined))
     ?? g.constant(new Float32Array(height * width * 3), [1, height, width, 3], 'zeros');
-  g.output(g.op('Concat', terms, { axis: 0 }), 'terms', [3], 'float64');
+  g.output(g.op('Concat', terms, { axis: 0 }), 'terms', [3]);
   g.output(grad, 'grad', [1, height, width, 3]);
   return g.toBytes();
 }
@@ -333,27 +349,54 @@ function tvTerm(v: VggGraph, image: string, plan: RenderPlan, { height, width }:
   const corner = slice(0, 0);
   const dy = g.op('Sub', [slice(1, 0), corner]);
   const dx = g.op('Sub', [slice(0, 1), corner]);
+  const shape = [1, height - 1, width - 1, 3];
   const k = plan.tvWeight / ((height - 1) * (width - 1) * 3);
   let loss: string;
   let gdx: string;
   let gdy: string;
   if (plan.settings.tvKind === 'l1') {
-    loss = v.sum(g.op('Add', [g.op('Abs', [dx]), g.op('Abs', [dy])]), k);
-    gdx = g.op('Mul', [g.op('Sign', [dx]), g.scalar(k)]);
-    gdy = g.op('Mul', [g.op('Sign', [dy]), g.scalar(k)]);
+    // sign(d) as clip(10³⁰·d, −1, 1) and |d| as d·sign(d): CoreML has neither Sign nor Abs. Exact for
+    // |d| > 10⁻³⁰, and 0 at 0 like Sign.
+    const sign = (d: string) => g.op('Clip', [g.op('Mul', [d, g.scalar(1e30)]), g.scalar(-1), g.scalar(1)]);
+    const [sx, sy] = [sign(dx), sign(dy)];
+    loss = v.sum(g.op('Add', [g.op('Mul', [dx, sx]), g.op('Mul', [dy, sy])]), shape, k);
+    gdx = g.op('Mul', [sx, g.scalar(k)]);
+    gdy = g.op('Mul', [sy, g.scalar(k)]);
   } else {
     // ((∂x)² + (∂y)² + ε)^1.25, whose derivative in ∂x is 2.5 (…)^0.25 ∂x.
     const s = g.op('Add', [g.op('Add', [g.op('Mul', [dx, dx]), g.op('Mul', [dy, dy])]), g.scalar(1e-8)]);
-    loss = v.sum(g.op('Pow', [s, g.scalar(1.25)]), k);
+    loss = v.sum(g.op('Pow', [s, g.scalar(1.25)]), shape, k);
     const common = g.op('Mul', [g.op('Pow', [s, g.scalar(0.25)]), g.scalar(2.5 * k)]);
     gdx = g.op('Mul', [common, dx]);
     gdy = g.op('Mul', [common, dy]);
   }
-  // Each difference pushes its two pixels apart: + at the later pixel, − at the corner one.
-  const pad = (value: string, pads: number[]) => g.op('Pad', [value, g.ints(pads)]);
-  const grad = g.op('Sub', [
-    g.op('Add', [pad(gdx, [0, 0, 1, 0, 0, 1, 0, 0]), pad(gdy, [0, 1, 0, 0, 0, 0, 1, 0])]),
-    pad(g.op('Add', [gdx, gdy]), [0, 0, 0, 0, 0, 1, 1, 0]),
-  ]);
+  // Each difference pushes its two pixels apart: + at the later pixel, − at the corner one. Each term
+  // is padded back to [1, H, W, 3]: a zero row (axis 1) and column (axis 2) before or after.
+  const pad = (value: string, rowBefore: number, columnBefore: number) => {
+    const rows = padWithZeros(g, value, shape, 1, rowBefore, 1 - rowBefore);
+    return padWithZeros(g, rows.name, rows.shape, 2, columnBefore, 1 - columnBefore).name;
+  };
+  const grad = g.op('Sub', [g.op('Add', [pad(gdx, 0, 1), pad(gdy, 1, 0)]), pad(g.op('Add', [gdx, gdy]), 0, 0)]);
   return { loss, grad };
+}
+
+/** A [1] zero, for a loss term the plan leaves out. */
+function zero(g: GraphBuilder): string {
+  return g.constant(Float32Array.of(0), [1], 'zero');
+}
+
+/**
+ * `value` (of `shape`) with `before` and `after` rows of zeros on `axis`, by Concat: CoreML's ML Program
+ * has no Pad.
+ */
+function padWithZeros(g: GraphBuilder, value: string, shape: number[], axis: number, before: number, after: number): { name: string; shape: number[] } {
+  const zeros = (count: number) => {
+    const dims = shape.map((d, i) => (i === axis ? count : d));
+    return g.constant(new Float32Array(dims.reduce((a, b) => a * b, 1)), dims, 'zeros');
+  };
+  const parts = [...(before > 0 ? [zeros(before)] : []), value, ...(after > 0 ? [zeros(after)] : [])];
+  return {
+    name: parts.length === 1 ? value : g.op('Concat', parts, { axis }),
+    shape: shape.map((d, i) => (i === axis ? d + before + after : d)),
+  };
 }
