@@ -142,7 +142,11 @@ export const contract = {
     /** onnx's execution provider for the renders queued from now on; one that cannot start here is refused with why. */
     chooseDevice: method(z.object({ device: z.enum(ONNX_DEVICE_CHOICES) }).strict(), ok),
     /** Time and memory a render of these settings would take on the chosen backend. */
-    estimate: method(z.object({ settings: settingsInputSchema, contentId: id.nullable(), styleIds: z.array(id).max(8) }).strict(), renderEstimateSchema),
+    estimate: method(
+      // initImageId: the picture a render starts from when settings.init is 'image' (a refined instant result).
+      z.object({ settings: settingsInputSchema, contentId: id.nullable(), styleIds: z.array(id).max(8), initImageId: id.optional() }).strict(),
+      renderEstimateSchema,
+    ),
   },
   instant: {
     /**

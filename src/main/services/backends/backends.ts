@@ -4,7 +4,7 @@ import { AtelierError } from '../../../common/errors.js';
 import type { StageReport } from '../../../common/progress.js';
 import type { BackendChoice } from '../../../common/backends.js';
 import type { PreferencesStore } from '../preferences/index.js';
-import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed } from './estimate.js';
+import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed, type Speed } from './estimate.js';
 import { forkHelper, type StartHelper } from './helper-process.js';
 import { createPlanner } from './planner.js';
 import { probeBackends } from './probe.js';
@@ -21,6 +21,8 @@ export interface BackendsOptions {
 export interface RenderEngine {
   backend?: BackendChoice;
   device?: OnnxDeviceChoice;
+  /** The speed the estimate assumes on the backend the render will use: the render's time left starts from it. */
+  expectedMsPerPixelIteration?: number;
 }
 
 export type BackendsService = Handlers['backends'] & {
@@ -59,6 +61,12 @@ export function createBackends({ preferences, library, startHelper = forkHelper,
     return (await statuses()).find((s) => s.available)?.name ?? 'cpu';
   }
 
+  /** This machine's measured speed on `backend`, else the built-in figure. */
+  async function speedOf(backend: string): Promise<{ speed: Speed; measured: boolean }> {
+    const measured = (await preferences.read()).speed[backend];
+    return { speed: measured ?? BUILT_IN_SPEED[backend] ?? UNKNOWN_SPEED, measured: !!measured };
+  }
+
   return {
     async list() {
       const [{ backend, device }, backends] = await Promise.all([preferences.read(), statuses()]);
@@ -86,27 +94,33 @@ export function createBackends({ preferences, library, startHelper = forkHelper,
       return null;
     },
 
-    async estimate({ settings, contentId, styleIds }) {
+    async estimate({ settings, contentId, styleIds, initImageId }) {
       const sizeOf = async (id: string) => {
         const { width, height } = await library.getImage(id);
         return { width, height };
       };
-      const [content, styles] = await Promise.all([contentId === null ? undefined : sizeOf(contentId), Promise.all(styleIds.map(sizeOf))]);
+      const [content, styles, initImage] = await Promise.all([
+        contentId === null ? undefined : sizeOf(contentId),
+        Promise.all(styleIds.map(sizeOf)),
+        initImageId === undefined ? undefined : sizeOf(initImageId),
+      ]);
       const backend = await effectiveBackend();
-      const { stages, bytes, tooLarge } = await planner.ask({ type: 'plan', settings, sources: { ...(content && { content }), styles }, backend });
-      const measured = (await preferences.read()).speed[backend];
-      const speed = measured ?? BUILT_IN_SPEED[backend] ?? UNKNOWN_SPEED;
-      return { backend, seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(stages)) / 1000, bytes, tooLarge, measured: !!measured };
+      const sources = { ...(content && { content }), styles, ...(initImage && { initImage }) };
+      const { stages, bytes, tooLarge } = await planner.ask({ type: 'plan', settings, sources, backend });
+      const { speed, measured } = await speedOf(backend);
+      return { backend, seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(stages)) / 1000, bytes, tooLarge, measured };
     },
 
     async renderEngine() {
       const { device } = await preferences.read();
+      const effective = await effectiveBackend();
+      const expected = { expectedMsPerPixelIteration: (await speedOf(effective)).speed.msPerPixelIteration };
       // The device applies only where renders run on onnx, named or the automatic pick (named then too,
       // so that the render starts the backend the device belongs to).
-      if (device !== 'auto' && (await effectiveBackend()) === 'onnx') return { backend: 'onnx', device };
+      if (device !== 'auto' && effective === 'onnx') return { backend: 'onnx', device, ...expected };
       // The engine checks the name again; the preferences file holds whatever was chosen.
       const backend = await chosenBackend();
-      return backend === 'auto' ? {} : { backend: backend as BackendChoice };
+      return backend === 'auto' ? expected : { backend: backend as BackendChoice, ...expected };
     },
 
     dispose() {

@@ -5,7 +5,7 @@ import { helperPath, type HelperProcess, type StartHelper } from './helper-proce
 type Size = { width: number; height: number };
 export type PlanQuestion =
   | { type: 'choices' }
-  | { type: 'plan'; settings: RenderSettingsInput; sources: { content?: Size; styles: Size[] }; backend: string };
+  | { type: 'plan'; settings: RenderSettingsInput; sources: { content?: Size; styles: Size[]; initImage?: Size }; backend: string };
 export type PlanAnswer =
   | { type: 'choices'; names: string[] }
   | { type: 'plan'; stages: (Size & { iterations: number })[]; bytes: number; tooLarge: string | null };
