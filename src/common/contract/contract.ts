@@ -183,7 +183,10 @@ export type Api = { [S in ServiceName]: { [M in MethodName<S>]: (input: Input<S,
 /** The implementation side receives payloads already validated (defaults applied). */
 export type Handlers = { [S in ServiceName]: { [M in MethodName<S>]: (input: z.output<MethodOf<S, M>['input']>) => Promise<Output<S, M>> } };
 
-/** Events pushed from main to the UI. */
+/**
+ * Events pushed from main to the UI, with their payloads' schemas.
+ * @public (the schemas are the events' contract; today only their types are read)
+ */
 export const events = {
   'queue:job': jobSchema,
   'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),

@@ -149,7 +149,7 @@ function stageSources(stage: StagePlan, sources: Sources): { content?: NetworkIm
   };
 }
 
-export function createStageOptimizer(plan: RenderPlan): Optimizer {
+function createStageOptimizer(plan: RenderPlan): Optimizer {
   const { optimizer, learningRate, historySize } = plan.settings;
   switch (optimizer) {
     case 'adam':

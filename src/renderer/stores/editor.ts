@@ -17,7 +17,7 @@ export interface StyleDraft {
 }
 
 const SAVE_DELAY_MS = 400;
-export const UNTITLED = 'Untitled pair';
+const UNTITLED = 'Untitled pair';
 export { MAX_STYLES };
 
 /**

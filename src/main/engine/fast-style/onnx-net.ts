@@ -31,7 +31,7 @@ function onnxKernel({ values, shape }: FastStyleVariable): { values: Float32Arra
  * Padding follows TensorFlow's 'same': at stride 2 on an even side the one extra row and column go
  * after the picture, for the convolutions and for the transposed ones (their gradients).
  */
-export function fastStyleGraph(weights: FastStyleWeights): Uint8Array {
+function fastStyleGraph(weights: FastStyleWeights): Uint8Array {
   const g = new GraphBuilder();
   const image = g.input('image', [1, 'height', 'width', 3]);
   let x = g.op('Transpose', [image], { perm: [0, 3, 1, 2] });

@@ -28,7 +28,7 @@ function weights(where: Partial<ModelsLocation>, network: VggNetwork): Promise<V
 }
 
 /** The tfjs network (its weights then live in tfjs tensors only). */
-export function loadVgg19(where: Partial<ModelsLocation> = {}, network: VggNetwork = 'vgg19'): Promise<Vgg19> {
+function loadVgg19(where: Partial<ModelsLocation> = {}, network: VggNetwork = 'vgg19'): Promise<Vgg19> {
   return cached(loaded, where, network, (location) => loadVggWeights(network, location).then((w) => Vgg19.fromWeights(w, network)));
 }
 
