@@ -1,6 +1,7 @@
 import { FAST_STYLES, INSTANT_PREVIEW_SIZE } from '../../common/instant.js';
 import type { RgbImage } from '../../common/progress.js';
-import { instantStylize, type BackendInfo } from '../engine/index.js';
+import type { BackendInfo } from '../engine/index.js';
+import { instantStylize } from '../engine/runtime.js';
 import { loadFastStyle } from '../services/instant/index.js';
 
 export interface InstantBenchResult {

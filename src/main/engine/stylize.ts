@@ -2,9 +2,10 @@ import type { RenderOutcome, RenderProgress, RgbImage, StageReport } from '../..
 import type { LossTerms, RenderSettingsInput } from '../../common/settings.js';
 import { activeBackend } from './backend/index.js';
 import type { Executor, NetworkImage, StageEvaluation } from './executor.js';
-import { fitLongSide, fromNetworkSpace, imageToTensor, keepContentColors, resizeTensor, tensorToImage, toNetworkSpace } from './image-tensor.js';
+import { fromNetworkSpace, imageToTensor, keepContentColors, resizeTensor, tensorToImage, toNetworkSpace } from './image-tensor.js';
 import { createOptimizer, type Optimizer } from './optimizers/index.js';
 import { checkMemory, planRender, type RenderPlan, type StagePlan } from './plan.js';
+import { fitLongSide } from './sizes.js';
 import { Speedometer } from './speedometer.js';
 import * as tf from './tf.js';
 

@@ -3,7 +3,6 @@ import { AtelierError } from '../../../common/errors.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
 
-export const DEVICE_CHOICES = ONNX_DEVICE_CHOICES;
 export type { OnnxDeviceChoice };
 
 /**

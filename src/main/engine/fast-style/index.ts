@@ -1,4 +1,3 @@
-;
 export type { FastStyleLoader, FastStyleNet, FastStyleVariable, FastStyleWeights } from './network.js';
 export { TfjsFastStyleNet, loadTfjsFastStyle } from './tfjs-net.js';
 export { checkInstantMemory, instantStylize } from './instant.js';

@@ -6,13 +6,13 @@ import type { BackendChoice } from '../../../common/backends.js';
 import type { PreferencesStore } from '../preferences/index.js';
 import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed, type Speed } from './estimate.js';
 import { forkHelper, type StartHelper } from './helper-process.js';
-import { createPlanner } from './planner.js';
+import { BACKEND_CHOICES, checkMemory, estimateIterationBytes, planRender } from '../../engine/index.js';
 import { probeBackends } from './probe.js';
 
 export interface BackendsOptions {
   preferences: PreferencesStore;
   library: { getImage(id: string): Promise<ImageAsset> };
-  /** Starts the probe and planning processes: a forked Node by default; the desktop app passes Electron's utility process. */
+  /** Starts the probe processes: a forked Node by default; the desktop app passes Electron's utility process. */
   startHelper?: StartHelper;
   /** The backend renders use while the person's choice is 'auto' (the entry points take it from ATELIER_BACKEND); unset: the engine's order. */
   defaultBackend?: BackendChoice;
@@ -30,21 +30,19 @@ export type BackendsService = Handlers['backends'] & {
   renderEngine(): Promise<RenderEngine>;
   /** Folds a finished render's measured speed into the estimates. */
   recordRender(render: { backend: string; stages: readonly StageReport[]; durationMs: number }): Promise<void>;
-  /** Stops the planning process. */
-  dispose(): void;
 };
 
 /**
  * The engine's backends as the studio sees them: which exist on this machine (each started once in a
  * probe process, on first asking), which one renders use, and what a render would cost on it. The
- * engine itself (and TensorFlow.js with it) never loads in this process: see planner.ts.
+ * engine's runtimes (TensorFlow.js, ONNX Runtime) never load in this process: planning is the engine's
+ * pure entry (engine/index.ts), imported here.
  */
 export function createBackends({ preferences, library, startHelper = forkHelper, defaultBackend = 'auto' }: BackendsOptions): BackendsService {
-  const planner = createPlanner(startHelper);
   let probed: Promise<BackendStatus[]> | undefined;
 
   function statuses(): Promise<BackendStatus[]> {
-    probed ??= planner.ask({ type: 'choices' }).then(({ names }) => probeBackends(startHelper, names));
+    probed ??= probeBackends(startHelper, BACKEND_CHOICES.filter((name) => name !== 'auto'));
     return probed;
   }
 
@@ -106,7 +104,15 @@ export function createBackends({ preferences, library, startHelper = forkHelper,
       ]);
       const backend = await effectiveBackend();
       const sources = { ...(content && { content }), styles, ...(initImage && { initImage }) };
-      const { stages, bytes, tooLarge } = await planner.ask({ type: 'plan', settings, sources, backend });
+      const { stages } = planRender(settings, sources);
+      const largest = stages.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+      let tooLarge: string | null = null;
+      try {
+        checkMemory(largest, backend);
+      } catch (error) {
+        tooLarge = error instanceof Error ? error.message : String(error);
+      }
+      const bytes = estimateIterationBytes(largest.width, largest.height, backend);
       const { speed, measured } = await speedOf(backend);
       return { backend, seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(stages)) / 1000, bytes, tooLarge, measured };
     },
@@ -121,10 +127,6 @@ export function createBackends({ preferences, library, startHelper = forkHelper,
       // The engine checks the name again; the preferences file holds whatever was chosen.
       const backend = await chosenBackend();
       return backend === 'auto' ? expected : { backend: backend as BackendChoice, ...expected };
-    },
-
-    dispose() {
-      planner.dispose();
     },
 
     async recordRender({ backend, stages, durationMs }) {

@@ -1,7 +1,7 @@
 import type { StageReport } from '../../../common/progress.js';
 import type { Preferences } from '../preferences/index.js';
 // The engine's own model of time (pure arithmetic: importing it loads no TensorFlow).
-import { pixelIterations } from '../../engine/speedometer.js';
+import { pixelIterations } from '../../engine/index.js';
 
 export { pixelIterations };
 

@@ -1,6 +1,7 @@
 import type { RenderOutcome, RenderPhase, RenderProgress } from '../../../common/progress.js';
 import type { RenderSettingsInput } from '../../../common/settings.js';
-import { initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice, type RenderPlan } from '../../engine/index.js';
+import type { BackendChoice, BackendInfo, OnnxDeviceChoice, RenderPlan } from '../../engine/index.js';
+import { initBackend, stylize } from '../../engine/runtime.js';
 import { encodePreview, readImage } from '../images/index.js';
 import type { ModelsLocation } from '../models/index.js';
 import { loadExecutor } from './vgg19-model.js';

@@ -1,5 +1,6 @@
 import type { VggNetwork } from '../../../common/networks.js';
-import { loadOnnxRuntime, onnxExecutor, tfjsExecutor, Vgg19, type BackendInfo, type Executor, type VggWeights } from '../../engine/index.js';
+import type { BackendInfo, Executor, VggWeights } from '../../engine/index.js';
+import { loadOnnxRuntime, onnxExecutor, tfjsExecutor, Vgg19 } from '../../engine/runtime.js';
 import { loadVggWeights, modelsLocation, type ModelsLocation } from '../models/index.js';
 
 const loadedWeights = new Map<string, Promise<VggWeights>>();
