@@ -57,7 +57,7 @@ function codeOf(error: unknown): unknown {
 }
 
 /** True when a full disk caused `error`: it, or any error in its `cause` chain, is ENOSPC or EDQUOT. */
-export function causedByFullDisk(error: unknown): boolean {
+function causedByFullDisk(error: unknown): boolean {
   for (let at = error, depth = 0; at !== null && typeof at === 'object' && depth < 16; at = (at as { cause?: unknown }).cause, depth++) {
     const code = codeOf(at);
     if (typeof code === 'string' && NO_SPACE_ERRNOS.has(code)) return true;

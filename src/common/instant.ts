@@ -24,7 +24,7 @@ export const INSTANT_PREVIEW_SIZE = 256;
  * Most pixels the studio asks of a full-size instant render: well inside what one forward pass can hold
  * on the WebAssembly backend (about 3.7 megapixels; the engine refuses more, naming the size that fits).
  */
-export const MAX_INSTANT_PIXELS = 3_000_000;
+const MAX_INSTANT_PIXELS = 3_000_000;
 
 /** Long side of an instant render of a width×height photo: its own, or smaller to stay within MAX_INSTANT_PIXELS. */
 export function instantLongSide(width: number, height: number): number {

@@ -18,7 +18,7 @@ export const POOLINGS = ['max', 'avg'] as const;
 export const TV_KINDS = ['l1', 'squared'] as const;
 
 /** Largest long side the app accepts for a render at all; memory checks refine this per backend. */
-export const MAX_RENDER_SIZE = 4096;
+const MAX_RENDER_SIZE = 4096;
 
 const size = z.number().int().min(16).max(MAX_RENDER_SIZE);
 

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { ID_PATTERN, MEDIA_VARIANTS, type ImageVariant, type MediaKind, type RenderVariant } from '../common/wire.js';
+import { ID_PATTERN, MEDIA_VARIANTS, type ImageVariant, type RenderVariant } from '../common/wire.js';
 
 export type { ImageVariant, MediaKind, MediaVariant, RenderVariant } from '../common/wire.js';
 

@@ -4,8 +4,7 @@ import { contract, type EventName, type EventPayload, type Handlers, type NewNot
 import type { BackendChoice } from '../common/backends.js';
 import { AtelierError } from '../common/errors.js';
 import { createBackends, type StartHelper } from './services/backends/index.js';
-import { expectedBackend } from './engine/backend/expected.js';
-import { maxRenderPixels } from './engine/memory.js';
+import { expectedBackend, maxRenderPixels } from './engine/index.js';
 import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
 import { createExporter } from './services/export/index.js';
 // The grid's service alone: the instant index would load the engine (TensorFlow.js) into the main process.
@@ -40,7 +39,7 @@ export interface StudioOptions {
   /** Tells the person a render finished or failed while they look elsewhere (desktop notifications). */
   notify?: QueueNotify;
   mode: 'desktop' | 'web';
-  /** Starts the backends' probe and planning processes; default: a forked Node (the desktop app passes Electron's utility process). */
+  /** Starts the backends' probe processes; default: a forked Node (the desktop app passes Electron's utility process). */
   startHelper?: StartHelper;
   /** The desktop's native folder dialog and file manager (Electron's dialog and shell); absent in web mode. */
   shell?: DesktopShell;
@@ -226,7 +225,6 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       disposed = true;
       for (const unsubscribe of unsubscribers) unsubscribe();
       listeners.clear();
-      backends.dispose();
       // A download in progress stops too; its staged files are removed as it unwinds.
       await models.cancel({});
       await queue.dispose();

@@ -17,7 +17,6 @@ const STYLE = join(SAMPLES, 'style', 'starry_night.jpg');
 describe.skipIf(!existsSync(CHROMIUM))('onnx device choice end to end in Chromium (web mode)', () => {
   let s: Studio;
   const preferences = async () => JSON.parse(await readFile(join(s.dataDir, 'preferences.json'), 'utf8')) as { backend: string; device: string };
-  const deviceValue = () => s.inPage<string>(`document.querySelector('[data-testid="device-select"]')?.value ?? ''`);
 
   beforeAll(async () => {
     s = await startStudio('atelier-e2e-device');

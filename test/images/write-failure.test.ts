@@ -1,6 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { ImageError, writeImage } from '../../src/main/services/images/index.js';
 import { gradient, listDir, makeTempDir, put } from './fixtures.js';

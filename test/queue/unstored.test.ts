@@ -5,7 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Job } from '../../src/common/contract/index.js';
 import { createLibrary } from '../../src/main/services/library/index.js';
 import { createQueue, type QueueService } from '../../src/main/services/queue/index.js';

@@ -146,6 +146,8 @@ describe.skipIf(!ready)('the studio in Chromium', () => {
     await page.getByTestId('setting-size').fill('300');
     const path = /Saved to (.*\.jpg)/.exec(saved)![1]!;
     await dropFiles(page, null, [await fileFrom(path, 'image/jpeg')]);
+    // The open pair's settings are replaced only when the person says so.
+    await page.getByTestId('confirm-yes').click();
     await page.getByText('Settings restored from tiny tubingen.jpg').waitFor();
     expect(await page.getByTestId('setting-size').inputValue()).toBe('64');
   });

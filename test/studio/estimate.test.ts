@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKEND_CHOICES } from '../../src/common/backends.js';
 import { defaultSchedule } from '../../src/common/settings.js';
-import { fitLongSide } from '../../src/main/engine/image-tensor.js';
+import { fitLongSide } from '../../src/main/engine/sizes.js';
 import { BUILT_IN_SPEED, pixelIterations, updatedSpeed } from '../../src/main/services/backends/index.js';
 
 const stage = (width: number, height: number, iterations: number, ms: number) => ({ size: Math.max(width, height), width, height, iterations, ms });

@@ -26,14 +26,14 @@ let pairId: string;
 let presetId: string;
 let presetJson: string;
 
-const call = async (channel: string, payload: unknown) => {
+const call = async <T = unknown>(channel: string, payload: unknown) => {
   const [service, method] = channel.split(':');
   const answer = await raw(server.port, `/api/${service}/${method}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
     body: JSON.stringify(payload),
   });
-  return { status: answer.status, body: JSON.parse(answer.body.toString('utf8')) as { ok: boolean; value?: any; error?: { code: string; message: string } } };
+  return { status: answer.status, body: JSON.parse(answer.body.toString('utf8')) as { ok: boolean; value: T; error?: { code: string; message: string } } };
 };
 
 const settings = { size: 48, iterations: 4 };
@@ -47,11 +47,11 @@ describe.skipIf(!canMount)('a full disk on every write path (needs tmpfs mounts:
     studio = await createStudio({ dataDir, mode: 'web', resources: { manifestsDir, modelsDir: join(disk.dir, 'models') } });
     server = await startWebServer({ studio, rendererDir: join(disk.dir, 'no-renderer') });
     // What the person had before the disk filled up, to check that nothing of it is lost.
-    const imported = await call('library:importImage', { name: 'mine.png', dataBase64: (await samplePng(3)).toString('base64') });
+    const imported = await call<{ image: { id: string } }>('library:importImage', { name: 'mine.png', dataBase64: (await samplePng(3)).toString('base64') });
     imageId = imported.body.value.image.id;
-    pairId = (await call('library:savePair', { name: 'Mine', contentId: imageId, styles: [{ imageId, weight: 1 }], settings })).body.value.id;
-    presetId = (await call('presets:save', { name: 'Mine', settings })).body.value.id;
-    presetJson = (await call('presets:export', { id: presetId })).body.value.json;
+    pairId = (await call<{ id: string }>('library:savePair', { name: 'Mine', contentId: imageId, styles: [{ imageId, weight: 1 }], settings })).body.value.id;
+    presetId = (await call<{ id: string }>('presets:save', { name: 'Mine', settings })).body.value.id;
+    presetJson = (await call<{ json: string }>('presets:export', { id: presetId })).body.value.json;
     await disk.fill();
   });
 
@@ -87,10 +87,10 @@ describe.skipIf(!canMount)('a full disk on every write path (needs tmpfs mounts:
   });
 
   it('loses nothing: what was there before is still listed and served', async () => {
-    const images = await call('library:listImages', {});
-    expect(images.body.value.map((i: { id: string }) => i.id)).toEqual([imageId]);
+    const images = await call<{ id: string }[]>('library:listImages', {});
+    expect(images.body.value.map((i) => i.id)).toEqual([imageId]);
     expect((await call('library:listPairs', {})).body.value).toMatchObject([{ id: pairId, name: 'Mine' }]);
-    expect((await call('presets:list', {})).body.value.filter((p: { id: string }) => p.id === presetId)).toMatchObject([{ name: 'Mine' }]);
+    expect((await call<{ id: string }[]>('presets:list', {})).body.value.filter((p) => p.id === presetId)).toMatchObject([{ name: 'Mine' }]);
     const document = JSON.parse(await readFile(join(dataDir, 'library.json'), 'utf8')) as { images: { id: string }[] };
     expect(document.images.map((i) => i.id)).toEqual([imageId]);
     const media = await raw(server.port, `/media/image/${imageId}/original`, { headers: { Authorization: `Bearer ${server.token}` } });

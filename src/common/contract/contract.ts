@@ -149,7 +149,11 @@ export const contract = {
     /** onnx's execution provider for the renders queued from now on; one that cannot start here is refused with why. */
     chooseDevice: method(z.object({ device: z.enum(ONNX_DEVICE_CHOICES) }).strict(), ok),
     /** Time and memory a render of these settings would take on the chosen backend. */
-    estimate: method(z.object({ settings: settingsInputSchema, contentId: id.nullable(), styleIds: z.array(id).max(8) }).strict(), renderEstimateSchema),
+    estimate: method(
+      // initImageId: the picture a render starts from when settings.init is 'image' (a refined instant result).
+      z.object({ settings: settingsInputSchema, contentId: id.nullable(), styleIds: z.array(id).max(8), initImageId: id.optional() }).strict(),
+      renderEstimateSchema,
+    ),
   },
   instant: {
     /**
@@ -186,7 +190,10 @@ export type Api = { [S in ServiceName]: { [M in MethodName<S>]: (input: Input<S,
 /** The implementation side receives payloads already validated (defaults applied). */
 export type Handlers = { [S in ServiceName]: { [M in MethodName<S>]: (input: z.output<MethodOf<S, M>['input']>) => Promise<Output<S, M>> } };
 
-/** Events pushed from main to the UI. */
+/**
+ * Events pushed from main to the UI, with their payloads' schemas.
+ * @public (the schemas are the events' contract; today only their types are read)
+ */
 export const events = {
   'queue:job': jobSchema,
   'library:changed': z.object({ what: z.enum(['images', 'pairs', 'renders']) }),

@@ -72,7 +72,7 @@ export const presetSchema = z.object({
 export type Preset = z.infer<typeof presetSchema>;
 
 /** 'interrupted': it was running when Atelier stopped without finishing it (a crash, a power cut); Retry renders it again. */
-export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export const jobSchema = z.object({
   id,
   pairId: id,
@@ -116,7 +116,7 @@ export const exportRequestSchema = z.object({
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
 /** The largest file a person can hand over in one call (an image to import, one to read settings from). */
-export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
 /** The same file as base64, the form it travels in: 4 characters per 3 bytes. */
 export const MAX_UPLOAD_BASE64_LENGTH = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
 
@@ -128,7 +128,7 @@ export const queueStatusSchema = z.object({ paused: z.boolean(), order: z.array(
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
 
 /** One of onnx's execution providers as this machine has it: whether a small convolution ran on it, and if not, why. */
-export const deviceStatusSchema = z.object({ device: z.enum(ONNX_DEVICE_CHOICES).exclude(['auto']), available: z.boolean(), reason: z.string().nullable() });
+const deviceStatusSchema = z.object({ device: z.enum(ONNX_DEVICE_CHOICES).exclude(['auto']), available: z.boolean(), reason: z.string().nullable() });
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 
 /** One engine backend as this machine has it: whether a render could use it, and if not, why. */

@@ -6,7 +6,7 @@ import { renderWorkerPath, type RenderLauncher } from '../services/queue/render-
 /**
  * Starts `path` in Electron's utility process: the supported way to run Node work beside the main
  * process, which keeps working when the RunAsNode fuse is off (child_process.fork of the app binary
- * would not). Renders and the backends' probe and planning processes all start here.
+ * would not). Renders and the backends' probe processes all start here.
  */
 function utilityChannel<In, Out>(path: string, serviceName: string) {
   const child = utilityProcess.fork(path, [], { serviceName, execArgv: [] });

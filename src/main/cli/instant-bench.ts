@@ -1,5 +1,6 @@
 import { FAST_STYLES, INSTANT_PREVIEW_SIZE } from '../../common/instant.js';
-import { instantStylize, type BackendInfo } from '../engine/index.js';
+import type { BackendInfo } from '../engine/index.js';
+import { instantStylize } from '../engine/runtime.js';
 import { loadFastStyle } from '../services/instant/index.js';
 import { pattern } from './pattern.js';
 

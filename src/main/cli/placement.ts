@@ -1,13 +1,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOnnxRuntime, onnxExecutor, onnxFastStyleLoader, stylize } from '../engine/index.js';
+import { loadOnnxRuntime, onnxExecutor, onnxFastStyleLoader, stylize } from '../engine/runtime.js';
 import { loadVggWeights, modelsLocation } from '../services/models/index.js';
 import { loadFastStyleWeights } from '../services/models/fast-style.js';
 import { pattern } from './pattern.js';
 
 /** ORT's name for each device's execution provider, as its profiler reports it. */
-export const PROVIDER_NAMES: Record<string, string> = {
+const PROVIDER_NAMES: Record<string, string> = {
   cpu: 'CPUExecutionProvider',
   cuda: 'CUDAExecutionProvider',
   dml: 'DmlExecutionProvider',

@@ -18,7 +18,7 @@ function boundsOf(schema: NumberSchema): { whole: boolean; low?: Bound; high?: B
 }
 
 /** The accepted values of a number schema in words: "a whole number from 16 to 4096", "a number above 0, up to 1000". */
-export function rangeWords(schema: NumberSchema): string {
+function rangeWords(schema: NumberSchema): string {
   const { whole, low, high } = boundsOf(schema);
   const kind = whole ? 'a whole number' : 'a number';
   if (low && high) {

@@ -1,6 +1,7 @@
 import type { RgbImage } from '../../common/progress.js';
 import type { Executor, NetworkImage } from './executor.js';
-import { fitLongSide, imageToTensor, resizeTensor, toNetworkSpace } from './image-tensor.js';
+import { imageToTensor, resizeTensor, toNetworkSpace } from './image-tensor.js';
+import { fitLongSide } from './sizes.js';
 import { planRender } from './plan.js';
 import * as tf from './tf.js';
 

@@ -41,12 +41,6 @@ export function resizeTensor(image: tf.Tensor4D, height: number, width: number):
   });
 }
 
-/** Width and height of an image whose long side is scaled to `longSide`. */
-export function fitLongSide(width: number, height: number, longSide: number): { width: number; height: number } {
-  const scale = longSide / Math.max(width, height);
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
-}
-
 // ITU-R BT.601 luma and chroma; any luma/chroma split works, this one is the common JPEG choice.
 const RGB_TO_YUV = [
   [0.299, -0.14713, 0.615],

@@ -1,6 +1,6 @@
 import { AtelierError } from '../../common/errors.js';
 import { defaultSchedule, renderSettingsSchema, type RenderSettings, type RenderSettingsInput, type VggLayer } from '../../common/settings.js';
-import { fitLongSide } from './image-tensor.js';
+import { fitLongSide } from './sizes.js';
 import { estimateIterationBytes, memoryLimitBytes } from './memory.js';
 
 export interface StagePlan {

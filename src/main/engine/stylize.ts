@@ -2,9 +2,11 @@ import type { RenderOutcome, RenderProgress, RgbImage, StageReport } from '../..
 import type { LossTerms, RenderSettingsInput } from '../../common/settings.js';
 import { activeBackend } from './backend/index.js';
 import type { Executor, NetworkImage, StageEvaluation } from './executor.js';
-import { fitLongSide, fromNetworkSpace, imageToTensor, keepContentColors, resizeTensor, tensorToImage, toNetworkSpace } from './image-tensor.js';
+import { fromNetworkSpace, imageToTensor, keepContentColors, resizeTensor, tensorToImage, toNetworkSpace } from './image-tensor.js';
 import { createOptimizer, type Optimizer } from './optimizers/index.js';
 import { checkMemory, planRender, type RenderPlan, type StagePlan } from './plan.js';
+import { fitLongSide } from './sizes.js';
+import { Speedometer } from './speedometer.js';
 import * as tf from './tf.js';
 
 export interface StylizeInputs {
@@ -19,6 +21,8 @@ export interface StylizeHooks {
   signal?: AbortSignal;
   /** Attach a preview picture to progress events (default true); benchmarks turn it off. */
   previews?: boolean;
+  /** The speed the estimate before the render assumed (see speedometer.ts): time left starts from it. */
+  expectedMsPerPixelIteration?: number;
 }
 
 const PREVIEW_LONG_SIDE = 256;
@@ -49,7 +53,7 @@ export async function stylize(executor: Executor, inputs: StylizeInputs, setting
     init: inputs.initImage && imageToTensor(inputs.initImage),
   }));
   const started = performance.now();
-  const clock = new Speedometer(plan.stages);
+  const clock = new Speedometer(plan.stages, hooks.expectedMsPerPixelIteration);
   const reports: StageReport[] = [];
   let initial: LossTerms | undefined;
   let best: { image: Pixels; terms: LossTerms } | undefined;
@@ -73,6 +77,7 @@ export async function stylize(executor: Executor, inputs: StylizeInputs, setting
         }
       });
       best = result.best;
+      clock.finishStage();
       reports.push({ size: stage.size, width: stage.width, height: stage.height, iterations: result.iterations, ms: performance.now() - stageStarted });
       if (result.cancelled) {
         cancelled = true;
@@ -145,7 +150,7 @@ function stageSources(stage: StagePlan, sources: Sources): { content?: NetworkIm
   };
 }
 
-export function createStageOptimizer(plan: RenderPlan): Optimizer {
+function createStageOptimizer(plan: RenderPlan): Optimizer {
   const { optimizer, learningRate, historySize } = plan.settings;
   switch (optimizer) {
     case 'adam':
@@ -204,35 +209,4 @@ function preview(x: Pixels, plan: RenderPlan, content: tf.Tensor4D | undefined):
   const image = tensorToImage(small);
   small.dispose();
   return image;
-}
-
-/**
- * Time estimates. An iteration's cost grows with the pixel count, so a stage not yet run is
- * predicted from the stage running now, scaled by area.
- */
-class Speedometer {
-  private readonly msPerIteration: (number | undefined)[];
-  readonly total: number;
-
-  constructor(private readonly stages: StagePlan[]) {
-    this.msPerIteration = stages.map(() => undefined);
-    this.total = stages.reduce((sum, s) => sum + s.iterations, 0);
-  }
-
-  record(stage: number, elapsedMs: number, iteration: number): void {
-    this.msPerIteration[stage] = elapsedMs / (iteration + 1);
-  }
-
-  done(stage: number, iteration: number): number {
-    return this.stages.slice(0, stage).reduce((sum, s) => sum + s.iterations, 0) + iteration;
-  }
-
-  eta(stage: number, iteration: number): number {
-    const current = this.stages[stage]!;
-    const msPerPixel = (this.msPerIteration[stage] ?? 0) / (current.width * current.height);
-    return this.stages.slice(stage).reduce((sum, s, i) => {
-      const left = i === 0 ? s.iterations - iteration : s.iterations;
-      return sum + left * msPerPixel * s.width * s.height;
-    }, 0);
-  }
 }

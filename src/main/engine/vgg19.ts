@@ -74,7 +74,7 @@ export class Vgg19 {
 }
 
 /** Index of a layer in network order, for "how deep must the forward pass go". */
-export function layerDepth(layer: VggLayer): number {
+function layerDepth(layer: VggLayer): number {
   return VGG19_LAYERS.indexOf(layer);
 }
 

@@ -1,9 +1,20 @@
 import { watch } from 'vue';
 import { useEditorStore, useLibraryStore, useUiStore } from '../stores/index.js';
 
+/** Per window (sessionStorage outlives a reload, not the window): the pair in view. */
+const VIEWED_KEY = 'atelier.viewedPair';
+
+function lastViewedPair(): string | null {
+  return sessionStorage.getItem(VIEWED_KEY);
+}
+
+function rememberViewedPair(id: string): void {
+  sessionStorage.setItem(VIEWED_KEY, id);
+}
+
 /**
  * Keeps the editor on the selected pair: saves the pair being left, loads the one chosen, picks the
- * most recent pair at start, and moves on when the selected pair is deleted.
+ * pair in view before a reload (else the most recent) at start, and moves on when the selected pair is deleted.
  */
 export function usePairSelection(): void {
   const editor = useEditorStore();
@@ -19,11 +30,14 @@ export function usePairSelection(): void {
         return;
       }
       if (!id) {
-        const first = library.sortedPairs[0];
+        // The pair the person was looking at before a reload, else the most recent one.
+        const viewed = lastViewedPair();
+        const first = (viewed && library.pairById.get(viewed)) || library.sortedPairs[0];
         if (first) ui.selectPair(first.id);
         else if (editor.pairId) editor.load(null);
         return;
       }
+      rememberViewedPair(id);
       if (editor.pairId === id) return;
       await editor.save();
       // The selection may have moved on while the save was in flight.

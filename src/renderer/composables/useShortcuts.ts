@@ -1,5 +1,6 @@
 import { onMounted, onUnmounted } from 'vue';
 import { useEditorStore, useQueueStore, useUiStore } from '../stores/index.js';
+import { anyDialogOpen } from './dialog-stack.js';
 
 export const SHORTCUTS = [
   { keys: 'Ctrl/⌘ O', action: 'Import images' },
@@ -30,14 +31,14 @@ export function useShortcuts(): void {
 
 
   function onKeydown(event: KeyboardEvent): void {
-    if (event.defaultPrevented) return;
+    // An open dialog takes the keyboard (Esc closes it, see dialog-stack.ts); the studio behind takes no shortcuts.
+    if (event.defaultPrevented || anyDialogOpen()) return;
     const mod = event.ctrlKey || event.metaKey;
     const key = event.key.toLowerCase();
     if (event.key === 'Escape') {
       if (!ui.closeTopmost() && !isTyping(event.target) && editor.activeJob) void queue.confirmCancel(editor.activeJob);
       return;
     }
-    if (ui.confirmation) return;
     if (mod && key === 'o') ui.requestImport();
     else if (mod && event.key === 'Enter') void editor.render();
     else if (mod && key === 'e') openExport();

@@ -2,7 +2,7 @@ import { onMounted, onUnmounted, ref } from 'vue';
 import { isTyping } from './useShortcuts.js';
 
 /** Held down, the viewer shows the photo before the style, as Lightroom's key does. */
-export const FLIP_KEY = '\\';
+const FLIP_KEY = '\\';
 
 export const VIEWER_SHORTCUTS = [
   { keys: '+ / −', action: 'Zoom the result in or out' },

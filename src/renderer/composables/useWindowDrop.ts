@@ -1,10 +1,10 @@
 import { onMounted, onUnmounted, ref } from 'vue';
-import { useEditorStore, useExportsStore, useLibraryStore, useUiStore } from '../stores/index.js';
+import { UNDO_MS, useEditorStore, useExportsStore, useLibraryStore, useUiStore } from '../stores/index.js';
 import { dragHasFiles } from './drag-data.js';
 
 /**
  * Files dropped anywhere outside a drop zone: an image Atelier exported gives its settings back to the
- * current pair; any other image goes into the library. `dragging` drives the window's drop hint.
+ * current pair (after asking, with Undo); any other image goes into the library. `dragging` drives the window's drop hint.
  */
 export function useWindowDrop() {
   const editor = useEditorStore();
@@ -19,9 +19,23 @@ export function useWindowDrop() {
     if (!first) return;
     try {
       const { settings, pairName } = await exportsStore.readSettings(first);
+      const replacing = editor.pairId !== null;
+      // The open pair's settings are the person's work: asked first, and the replacement can be undone.
+      if (replacing) {
+        const answer = await ui.ask({
+          title: `Use the settings of ${first.name}?`,
+          message: `They replace the settings of “${editor.name}”. The pictures stay as they are.`,
+          confirmLabel: 'Replace settings',
+          danger: false,
+        });
+        if (answer !== 'confirm') return;
+      }
       if (!(await editor.ensurePair())) return;
+      const before = editor.settingsState();
       editor.applySettings(settings);
-      ui.toast('success', `Settings restored from ${first.name}`, pairName ? `These are the settings of “${pairName}”.` : '');
+      const words = pairName ? `These are the settings of “${pairName}”.` : '';
+      const undo = replacing ? { label: 'Undo', run: () => editor.restoreSettings(before) } : undefined;
+      ui.toast('success', `Settings restored from ${first.name}`, words, UNDO_MS, undo);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       // A plain image (no Atelier settings), or not an image at all: import it, which reports what is wrong.

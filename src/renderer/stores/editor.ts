@@ -17,7 +17,7 @@ export interface StyleDraft {
 }
 
 const SAVE_DELAY_MS = 400;
-export const UNTITLED = 'Untitled pair';
+const UNTITLED = 'Untitled pair';
 export { MAX_STYLES };
 
 /**
@@ -198,16 +198,28 @@ export const useEditorStore = defineStore('editor', () => {
     }
   }
 
+  /** A preset's look, or for null ("Custom settings") the default look to start from; the pair's size and schedule stay. */
   function applyPreset(id: string | null): void {
     const chosen = id ? presets.byId.get(id) : undefined;
     presetId.value = chosen?.id ?? null;
-    if (chosen) form.value = applyLook(form.value, chosen.settings);
+    form.value = applyLook(form.value, chosen?.settings ?? {});
   }
 
   function applySettings(settings: RenderSettingsInput): void {
     form.value = toForm(settings);
     instant.value = settings.instant && { ...settings.instant };
     presetId.value = null;
+  }
+
+  /** The pair's settings as they are now, to put back with restoreSettings (an Undo). */
+  function settingsState(): { form: SettingsForm; instant: RenderSettingsInput['instant']; presetId: string | null } {
+    return { form: { ...form.value }, instant: instant.value && { ...instant.value }, presetId: presetId.value };
+  }
+
+  function restoreSettings(state: ReturnType<typeof settingsState>): void {
+    form.value = { ...state.form };
+    instant.value = state.instant;
+    presetId.value = state.presetId;
   }
 
   function resetSettings(): void {
@@ -256,6 +268,6 @@ export const useEditorStore = defineStore('editor', () => {
   return {
     pairId, name, contentId, styles, form, instant, initImageId, presetId, savedSnapshot, saving,
     validation, sizeLimit, dirty, preset, presetModified, activeJob, renders, currentRender, missing,
-    load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleShare, applyPreset, applySettings, resetSettings, createPair, ensurePair, render,
+    load, save, setContent, addStyles, replaceStyle, removeStyle, setStyleShare, applyPreset, applySettings, settingsState, restoreSettings, resetSettings, createPair, ensurePair, render,
   };
 });

@@ -57,7 +57,7 @@ export const useEngineStore = defineStore('engine', () => {
   const chooseDevice = (next: OnnxDeviceChoice) => keep(device, next, () => api.backends.chooseDevice({ device: next }));
 
   /** Asks for the estimate of these inputs; an answer to an older question is dropped. */
-  async function refreshEstimate(input: { settings: RenderSettingsInput; contentId: string | null; styleIds: string[] } | null): Promise<void> {
+  async function refreshEstimate(input: { settings: RenderSettingsInput; contentId: string | null; styleIds: string[]; initImageId?: string } | null): Promise<void> {
     const ticket = ++asked;
     if (!input) {
       estimate.value = null;

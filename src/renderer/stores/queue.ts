@@ -14,12 +14,17 @@ export function isActive(job: Job): boolean {
   return ACTIVE.has(job.state);
 }
 
-/** Share of the whole render done, 0…1 (0 while queued). */
+/**
+ * Share of the whole render's time done, 0…1 (0 while queued): time so far over time so far plus time
+ * left, so the bar and the time left tell the same story (the iterations of a small first stage are
+ * cheap; counting them would run the bar ahead of the clock).
+ */
 export function jobFraction(job: Job): number {
   const progress = job.progress;
   if (job.state === 'done') return 1;
-  if (!progress || progress.total <= 0) return 0;
-  return Math.min(1, progress.done / progress.total);
+  if (!progress) return 0;
+  const time = progress.elapsedMs + progress.etaMs;
+  return time > 0 ? Math.min(1, progress.elapsedMs / time) : 0;
 }
 
 /** The render queue, kept live by the `queue:job` event. */

@@ -46,7 +46,7 @@ export type FieldErrors = Partial<Record<SettingsField, string>>;
 /** The engine's defaults, read from the schema rather than repeated here. */
 export const DEFAULT_SETTINGS: RenderSettings = renderSettingsSchema.parse({});
 
-export function formatNumber(value: number): string {
+function formatNumber(value: number): string {
   return String(value);
 }
 
@@ -97,7 +97,7 @@ export function parseNumber(text: NumberText): number {
 }
 
 /** "128, 256 512" → [128, 256, 512]; undefined when empty; NaN entries kept for validation. */
-export function parseList(text: string): number[] | undefined {
+function parseList(text: string): number[] | undefined {
   const parts = text.split(/[\s,;]+/).filter((part) => part !== '');
   return parts.length === 0 ? undefined : parts.map(Number);
 }

@@ -124,16 +124,8 @@ export const useUiStore = defineStore('ui', () => {
     return subscribe('app:command', ({ command }) => handler(command));
   }
 
-  /** Esc: the innermost thing closes first. Returns whether anything closed. */
+  /** Esc once the dialogs are closed (they close themselves): the gallery drawer. Returns whether anything closed. */
   function closeTopmost(): boolean {
-    if (confirmation.value) {
-      answerConfirmation(false);
-      return true;
-    }
-    if (dialog.value) {
-      closeDialog();
-      return true;
-    }
     if (sidebarOpen.value) {
       sidebarOpen.value = false;
       return true;

@@ -1,3 +1,3 @@
-export { initBackend, activeBackend, BACKEND_CHOICES } from './select-backend.js';
+export { initBackend, activeBackend } from './select-backend.js';
 export type { BackendChoice, BackendKind, BackendInfo, BackendOptions } from './select-backend.js';
-export { DEVICE_CHOICES, onnxDeviceStatuses, type OnnxDeviceChoice } from './onnx-device.js';
+export { onnxDeviceStatuses, type OnnxDeviceChoice } from './onnx-device.js';

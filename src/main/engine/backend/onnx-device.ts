@@ -7,7 +7,6 @@ import { GraphBuilder } from '../onnx/graph-builder.js';
 import { providerFor } from '../onnx/providers.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../onnx/runtime.js';
 
-export const DEVICE_CHOICES = ONNX_DEVICE_CHOICES;
 export type { OnnxDeviceChoice };
 
 /**

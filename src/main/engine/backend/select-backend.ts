@@ -1,11 +1,11 @@
 import os from 'node:os';
-import { BACKEND_CHOICES, type BackendChoice, type BackendKind } from '../../../common/backends.js';
+import type { BackendChoice, BackendKind } from '../../../common/backends.js';
 import { AtelierError } from '../../../common/errors.js';
 import * as tf from '../tf.js';
 import { pickOnnxDevice, type OnnxDeviceChoice } from './onnx-device.js';
 import { registerThreadedWasm } from './wasm-threaded.js';
 
-export { BACKEND_CHOICES, type BackendChoice, type BackendKind };
+export type { BackendChoice, BackendKind };
 
 export interface BackendInfo {
   kind: BackendKind;

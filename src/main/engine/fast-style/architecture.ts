@@ -50,3 +50,16 @@ export const OUTPUT_OFFSET = 255 / 2;
  * the network paints a picture whose sides are multiples of 4; the input is padded up to that.
  */
 export const SIZE_MULTIPLE = 4;
+
+/**
+ * How far from an output pixel the input pixels that shape it lie: each layer adds half its kernel,
+ * counted in input pixels (the strides so far multiply it; a transposed convolution divides them).
+ * 54 px for this network.
+ */
+export const RECEPTIVE_RADIUS = TRANSFORM_LAYERS.reduce(
+  ({ radius, jump }, layer) => {
+    const next = layer.kind === 'upsample' ? jump / layer.stride : jump * layer.stride;
+    return { radius: radius + Math.floor(layer.size / 2) * (layer.kind === 'upsample' ? next : jump), jump: next };
+  },
+  { radius: 0, jump: 1 },
+).radius;

@@ -39,7 +39,7 @@ export async function instantStylize(net: FastStyleNet, photo: RgbImage, options
  * (resident memory grew by 1.0–1.1 kB a pixel at 512², 1024×768 and 2048×1536), and there tfjs's
  * WebAssembly heap holds only the picture's padding and blend (tens of bytes a pixel).
  */
-export function estimateInstantBytes(width: number, height: number): number {
+function estimateInstantBytes(width: number, height: number): number {
   return 1024 * width * height + 50e6;
 }
 

@@ -49,7 +49,7 @@ export interface NetworkSpec {
 }
 
 /** The layers the objective reads, given the plan's weights; the same choice as the tfjs objective's. */
-export function lossLayers(plan: RenderPlan, hasContent: boolean): { content: VggLayer[]; style: { layer: VggLayer; weight: number }[] } {
+function lossLayers(plan: RenderPlan, hasContent: boolean): { content: VggLayer[]; style: { layer: VggLayer; weight: number }[] } {
   return {
     content: plan.contentWeight > 0 && hasContent ? plan.contentLayers : [],
     style: plan.styleWeight > 0 ? plan.styleLayers : [],

@@ -4,8 +4,6 @@ import { createLbfgs } from './lbfgs.js';
 import type { Optimizer, OptimizerSpec } from './types.js';
 
 export type { Evaluation, Objective, Optimizer, OptimizerSpec } from './types.js';
-export { createAdam } from './adam.js';
-export { createGradientDescent } from './gradient-descent.js';
 export { createLbfgs, type LbfgsOptimizer, type LbfgsOptions } from './lbfgs.js';
 
 export function createOptimizer(spec: OptimizerSpec): Optimizer {

@@ -4,15 +4,15 @@ import { AtelierError } from '../../../common/errors.js';
 import type { StageReport } from '../../../common/progress.js';
 import type { BackendChoice } from '../../../common/backends.js';
 import type { PreferencesStore } from '../preferences/index.js';
-import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed } from './estimate.js';
+import { BUILT_IN_SPEED, pixelIterations, UNKNOWN_SPEED, updatedSpeed, type Speed } from './estimate.js';
 import { forkHelper, type StartHelper } from './helper-process.js';
-import { createPlanner } from './planner.js';
+import { BACKEND_CHOICES, checkMemory, estimateIterationBytes, planRender } from '../../engine/index.js';
 import { probeBackends } from './probe.js';
 
 export interface BackendsOptions {
   preferences: PreferencesStore;
   library: { getImage(id: string): Promise<ImageAsset> };
-  /** Starts the probe and planning processes: a forked Node by default; the desktop app passes Electron's utility process. */
+  /** Starts the probe processes: a forked Node by default; the desktop app passes Electron's utility process. */
   startHelper?: StartHelper;
   /** The backend renders use while the person's choice is 'auto' (the entry points take it from ATELIER_BACKEND); unset: the engine's order. */
   defaultBackend?: BackendChoice;
@@ -21,6 +21,8 @@ export interface BackendsOptions {
 export interface RenderEngine {
   backend?: BackendChoice;
   device?: OnnxDeviceChoice;
+  /** The speed the estimate assumes on the backend the render will use: the render's time left starts from it. */
+  expectedMsPerPixelIteration?: number;
 }
 
 export type BackendsService = Handlers['backends'] & {
@@ -28,21 +30,19 @@ export type BackendsService = Handlers['backends'] & {
   renderEngine(): Promise<RenderEngine>;
   /** Folds a finished render's measured speed into the estimates. */
   recordRender(render: { backend: string; stages: readonly StageReport[]; durationMs: number }): Promise<void>;
-  /** Stops the planning process. */
-  dispose(): void;
 };
 
 /**
  * The engine's backends as the studio sees them: which exist on this machine (each started once in a
  * probe process, on first asking), which one renders use, and what a render would cost on it. The
- * engine itself (and TensorFlow.js with it) never loads in this process: see planner.ts.
+ * engine's runtimes (TensorFlow.js, ONNX Runtime) never load in this process: planning is the engine's
+ * pure entry (engine/index.ts), imported here.
  */
 export function createBackends({ preferences, library, startHelper = forkHelper, defaultBackend = 'auto' }: BackendsOptions): BackendsService {
-  const planner = createPlanner(startHelper);
   let probed: Promise<BackendStatus[]> | undefined;
 
   function statuses(): Promise<BackendStatus[]> {
-    probed ??= planner.ask({ type: 'choices' }).then(({ names }) => probeBackends(startHelper, names));
+    probed ??= probeBackends(startHelper, BACKEND_CHOICES.filter((name) => name !== 'auto'));
     return probed;
   }
 
@@ -57,6 +57,12 @@ export function createBackends({ preferences, library, startHelper = forkHelper,
     const backend = await chosenBackend();
     if (backend !== 'auto') return backend;
     return (await statuses()).find((s) => s.available)?.name ?? 'cpu';
+  }
+
+  /** This machine's measured speed on `backend`, else the built-in figure. */
+  async function speedOf(backend: string): Promise<{ speed: Speed; measured: boolean }> {
+    const measured = (await preferences.read()).speed[backend];
+    return { speed: measured ?? BUILT_IN_SPEED[backend] ?? UNKNOWN_SPEED, measured: !!measured };
   }
 
   return {
@@ -86,31 +92,41 @@ export function createBackends({ preferences, library, startHelper = forkHelper,
       return null;
     },
 
-    async estimate({ settings, contentId, styleIds }) {
+    async estimate({ settings, contentId, styleIds, initImageId }) {
       const sizeOf = async (id: string) => {
         const { width, height } = await library.getImage(id);
         return { width, height };
       };
-      const [content, styles] = await Promise.all([contentId === null ? undefined : sizeOf(contentId), Promise.all(styleIds.map(sizeOf))]);
+      const [content, styles, initImage] = await Promise.all([
+        contentId === null ? undefined : sizeOf(contentId),
+        Promise.all(styleIds.map(sizeOf)),
+        initImageId === undefined ? undefined : sizeOf(initImageId),
+      ]);
       const backend = await effectiveBackend();
-      const { stages, bytes, tooLarge } = await planner.ask({ type: 'plan', settings, sources: { ...(content && { content }), styles }, backend });
-      const measured = (await preferences.read()).speed[backend];
-      const speed = measured ?? BUILT_IN_SPEED[backend] ?? UNKNOWN_SPEED;
-      return { backend, seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(stages)) / 1000, bytes, tooLarge, measured: !!measured };
+      const sources = { ...(content && { content }), styles, ...(initImage && { initImage }) };
+      const { stages } = planRender(settings, sources);
+      const largest = stages.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+      let tooLarge: string | null = null;
+      try {
+        checkMemory(largest, backend);
+      } catch (error) {
+        tooLarge = error instanceof Error ? error.message : String(error);
+      }
+      const bytes = estimateIterationBytes(largest.width, largest.height, backend);
+      const { speed, measured } = await speedOf(backend);
+      return { backend, seconds: (speed.startupMs + speed.msPerPixelIteration * pixelIterations(stages)) / 1000, bytes, tooLarge, measured };
     },
 
     async renderEngine() {
       const { device } = await preferences.read();
+      const effective = await effectiveBackend();
+      const expected = { expectedMsPerPixelIteration: (await speedOf(effective)).speed.msPerPixelIteration };
       // The device applies only where renders run on onnx, named or the automatic pick (named then too,
       // so that the render starts the backend the device belongs to).
-      if (device !== 'auto' && (await effectiveBackend()) === 'onnx') return { backend: 'onnx', device };
+      if (device !== 'auto' && effective === 'onnx') return { backend: 'onnx', device, ...expected };
       // The engine checks the name again; the preferences file holds whatever was chosen.
       const backend = await chosenBackend();
-      return backend === 'auto' ? {} : { backend: backend as BackendChoice };
-    },
-
-    dispose() {
-      planner.dispose();
+      return backend === 'auto' ? expected : { backend: backend as BackendChoice, ...expected };
     },
 
     async recordRender({ backend, stages, durationMs }) {

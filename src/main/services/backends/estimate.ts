@@ -1,5 +1,9 @@
 import type { StageReport } from '../../../common/progress.js';
 import type { Preferences } from '../preferences/index.js';
+// The engine's own model of time (pure arithmetic: importing it loads no TensorFlow).
+import { pixelIterations } from '../../engine/index.js';
+
+export { pixelIterations };
 
 export type Speed = Preferences['speed'][string];
 
@@ -23,10 +27,6 @@ export const BUILT_IN_SPEED: Readonly<Record<string, Speed>> = {
 /** For a backend no figure is known for (a new one): the slowest known, so the estimate errs long. */
 export const UNKNOWN_SPEED: Speed = BUILT_IN_SPEED.cpu!;
 
-/** Iterations × pixels over the stages: what a render's time is proportional to. */
-export function pixelIterations(stages: readonly { width: number; height: number; iterations: number }[]): number {
-  return stages.reduce((sum, s) => sum + s.iterations * s.width * s.height, 0);
-}
 
 /**
  * The speed a finished render measured, folded into what was known: the newest render counts half, so

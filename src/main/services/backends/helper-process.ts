@@ -18,7 +18,7 @@ export interface HelperProcess {
 export type StartHelper = (path: string, name: string) => HelperProcess;
 
 /** The compiled worker `file` of this folder; under vitest (running .ts sources) the copy the build put in dist/, as for the render worker. */
-export function helperPath(file: 'probe-worker.js' | 'plan-worker.js'): string {
+export function helperPath(file: 'probe-worker.js'): string {
   const fromSource = import.meta.url.endsWith('.ts');
   return fileURLToPath(new URL(fromSource ? `../../../../dist/main/services/backends/${file}` : `./${file}`, import.meta.url));
 }

@@ -2,7 +2,8 @@
 // starts, and says for each whether it could. A process holds one backend for good, so the ones after
 // a success are left for another probe process.
 import type { BackendStatus } from '../../../common/contract/index.js';
-import { initBackend, onnxDeviceStatuses, type BackendChoice } from '../../engine/index.js';
+import type { BackendChoice } from '../../engine/index.js';
+import { initBackend, onnxDeviceStatuses } from '../../engine/runtime.js';
 import { parentChannel } from './helper-process.js';
 
 /**

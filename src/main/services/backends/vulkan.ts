@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * its own. Dawn (ONNX Runtime's WebGPU) runs on it with the same shaders a GPU runs, slowly: enough to
  * test the WebGPU path on a machine without a GPU.
  */
-export const CHROMIUM_LIB_DIR = '/usr/lib/chromium';
+const CHROMIUM_LIB_DIR = '/usr/lib/chromium';
 
 export const VULKAN_CHOICES = ['auto', 'system', 'swiftshader'] as const;
 export type VulkanChoice = (typeof VULKAN_CHOICES)[number];
@@ -36,7 +36,7 @@ export function swiftShaderEnv(base: NodeJS.ProcessEnv = process.env, dir = CHRO
 }
 
 /** Whether the system's dynamic linker finds a Vulkan loader (Linux); elsewhere Dawn uses Metal or Direct3D 12. */
-export function hasSystemVulkan(): boolean {
+function hasSystemVulkan(): boolean {
   if (process.platform !== 'linux') return true;
   try {
     return execFileSync('ldconfig', ['-p'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('libvulkan.so.1');

@@ -23,7 +23,7 @@ function megabytes(bytes: number): string {
  * free, else the headroom above). `place` is how the person knows the folder ("your library", or the
  * folder's path for one they chose).
  */
-export async function diskFullError(folder: string, place: string, cause: unknown, needBytes?: number): Promise<AtelierError> {
+async function diskFullError(folder: string, place: string, cause: unknown, needBytes?: number): Promise<AtelierError> {
   const space = await statfs(folder).catch(() => undefined);
   // Some file systems (network, FUSE) report no sizes; then only the plain sentence is honest.
   if (!space || space.blocks === 0) {

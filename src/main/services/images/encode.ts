@@ -11,7 +11,7 @@ export interface EncodeOptions {
 }
 
 /** Long side of live progress thumbnails, matching RenderProgress.preview. */
-export const PREVIEW_LONG_SIDE = 256;
+const PREVIEW_LONG_SIDE = 256;
 
 /** Encodes an RGB image as a file's bytes; no metadata but the given XMP is written. */
 export async function encodeImage(image: RgbImage, { format, quality, xmp }: EncodeOptions): Promise<Buffer> {

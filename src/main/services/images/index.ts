@@ -1,14 +1,8 @@
-export { encodeImage, encodePreview, PREVIEW_LONG_SIDE, type EncodeOptions } from './encode.js';
+export { encodeImage, encodePreview, type EncodeOptions } from './encode.js';
 export { ImageError, writeFailed, type ImageErrorCode } from './errors.js';
 export { canWrite, formatFromExtension, readableFormatNames, type ImageFormat, type WritableFormat } from './formats.js';
 export { loadSharp } from './sharp.js';
-export {
-  DEFAULT_MAX_INPUT_PIXELS,
-  DEFAULT_MAX_INPUT_SIDE,
-  readImage,
-  type DecodedImage,
-  type ReadImageOptions,
-} from './read.js';
+export { readImage, type DecodedImage, type ReadImageOptions } from './read.js';
 export { resizeImage, type ResizeTarget } from './rgb.js';
 export { writeImage, type WriteImageOptions } from './write.js';
 export { jsonFromXmp, jsonXmp, readXmp } from './xmp.js';

@@ -6,8 +6,8 @@ import { readableFormat, readableFormatNames, type ImageFormat } from './formats
 import { loadSharp } from './sharp.js';
 import { assertSide, toRgbImage } from './rgb.js';
 
-export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
-export const DEFAULT_MAX_INPUT_SIDE = 20_000;
+const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
+const DEFAULT_MAX_INPUT_SIDE = 20_000;
 
 export interface ReadImageOptions {
   /** Downsize so the long side is at most this many pixels; smaller images are left as they are. */

@@ -1,6 +1,7 @@
 import type { OutputInfo, Sharp } from 'sharp';
 import type { RgbImage } from '../../../common/progress.js';
 import { loadSharp } from './sharp.js';
+import { fitLongSide } from '../../engine/index.js';
 
 /** A size to resize to: the long side (aspect ratio kept), or an exact width and height. */
 export type ResizeTarget = { longSide: number } | { width: number; height: number };
@@ -30,15 +31,6 @@ export function toRgbImage(data: Buffer, info: OutputInfo): RgbImage {
   // A plain Uint8Array view rather than the Buffer itself: Buffer's slice() shares memory where
   // Uint8Array's copies, and callers treat `data` as an ordinary typed array.
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-}
-
-/** Width and height with the long side set to `longSide`, keeping the aspect ratio. */
-function fitLongSide(width: number, height: number, longSide: number): { width: number; height: number } {
-  const scale = longSide / Math.max(width, height);
-  return {
-    width: Math.max(1, Math.round(width * scale)),
-    height: Math.max(1, Math.round(height * scale)),
-  };
 }
 
 /** Resizes up or down with a Lanczos-3 kernel, which keeps brush-stroke detail sharp without ringing much. */

@@ -2,7 +2,8 @@ import { FAST_STYLES, INSTANT_PREVIEW_SIZE, type FastStyle } from '../../../comm
 import type { RenderOutcome, RgbImage } from '../../../common/progress.js';
 import { AtelierError } from '../../../common/errors.js';
 import { renderSettingsSchema, type RenderSettingsInput } from '../../../common/settings.js';
-import { initBackend, instantStylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../../engine/index.js';
+import type { BackendChoice, BackendInfo, OnnxDeviceChoice } from '../../engine/index.js';
+import { initBackend, instantStylize } from '../../engine/runtime.js';
 import { readImage } from '../images/index.js';
 import type { ModelsLocation } from '../models/locations.js';
 import { loadFastStyle } from './networks.js';

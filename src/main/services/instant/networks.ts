@@ -1,5 +1,6 @@
 import type { FastStyle } from '../../../common/instant.js';
-import { loadOnnxRuntime, loadTfjsFastStyle, onnxFastStyleLoader, type BackendInfo, type FastStyleLoader, type FastStyleNet } from '../../engine/index.js';
+import type { BackendInfo, FastStyleLoader, FastStyleNet } from '../../engine/index.js';
+import { loadOnnxRuntime, loadTfjsFastStyle, onnxFastStyleLoader } from '../../engine/runtime.js';
 // Not through the models index, which the studio's main process imports: this pulls in the engine's tables.
 import { loadFastStyleWeights } from '../models/fast-style.js';
 import { modelsLocation, type ModelsLocation } from '../models/locations.js';

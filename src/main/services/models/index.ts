@@ -4,5 +4,5 @@ export { installModels, type InstallOptions, type InstallProgress, type Installe
 export { readLayersModelWeights } from './layers-model.js';
 export { loadVgg19Weights, loadVggWeights } from './load.js';
 export { modelsLocation, type ModelsLocation } from './locations.js';
-export { DEFAULT_NETWORKS, NETWORKS, readVgg19Manifest, readVggManifest, type ConvLayerSpec, type FileEntry, type Network } from './manifest.js';
+export { DEFAULT_NETWORKS, NETWORKS, readVggManifest, type ConvLayerSpec, type FileEntry, type Network } from './manifest.js';
 export { verifyFiles, verifyModels, type VerifiedNetwork } from './verify.js';

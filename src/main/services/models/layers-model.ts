@@ -1,12 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-// decodeWeights builds tensors, so some backend must be registered; the CPU one always can be,
-// and it has the lowest priority, so a backend the engine registers or sets still wins.
-import '@tensorflow/tfjs-backend-cpu';
-import { io, type Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { VggLayer } from '../../../common/settings.js';
 import type { ConvWeights } from '../../engine/index.js';
+import { decodeWeightShards } from '../../engine/runtime.js';
 import { ModelsCorruptError, REINSTALL_HINT } from './errors.js';
 import { layersTopology } from './layers-topology.js';
 import type { ConvLayerSpec } from './manifest.js';
@@ -89,31 +86,26 @@ export async function readLayersModelWeights(
 ): Promise<Map<VggLayer, ConvWeights>> {
   const modelPath = join(dir, 'model.json');
   const { weightsManifest } = await readModelJson(modelPath);
-  const tensors = new Map<string, Tensor>();
-  try {
-    for (const group of weightsManifest) {
-      const shards = await Promise.all(group.paths.map(async (path) => new Uint8Array(await readFile(join(dir, path))).buffer));
-      try {
-        for (const [name, tensor] of Object.entries(io.decodeWeights(shards, group.weights))) tensors.set(name, tensor);
-      } catch (error) {
-        throw new ModelsCorruptError(`${modelPath} does not match its shards (${String(error)}). ${REINSTALL_HINT}`, modelPath);
-      }
+  const decoded = new Map<string, { shape: number[]; values: Float32Array }>();
+  for (const group of weightsManifest) {
+    const shards = await Promise.all(group.paths.map(async (path) => new Uint8Array(await readFile(join(dir, path))).buffer));
+    try {
+      for (const [name, weight] of decodeWeightShards(shards, group.weights)) decoded.set(name, weight);
+    } catch (error) {
+      throw new ModelsCorruptError(`${modelPath} does not match its shards (${String(error)}). ${REINSTALL_HINT}`, modelPath);
     }
-    const values = (name: string, shape: readonly number[]): Float32Array => {
-      const tensor = tensors.get(name);
-      const data = tensor?.dataSync();
-      if (!tensor || !sameShape(tensor.shape, shape) || !(data instanceof Float32Array)) {
-        throw new ModelsCorruptError(`${modelPath} has no float32 weight ${name} of shape [${shape.join()}]. ${REINSTALL_HINT}`, modelPath);
-      }
-      return data;
-    };
-    return new Map(
-      layers.map((layer) => {
-        const kernel = values(kernelName(layer), layer.kernelShape);
-        return [layer.name, { kernel, kernelShape: layer.kernelShape, bias: values(biasName(layer), layer.biasShape) }];
-      }),
-    );
-  } finally {
-    for (const tensor of tensors.values()) tensor.dispose();
   }
+  const values = (name: string, shape: readonly number[]): Float32Array => {
+    const weight = decoded.get(name);
+    if (!weight || !sameShape(weight.shape, shape)) {
+      throw new ModelsCorruptError(`${modelPath} has no float32 weight ${name} of shape [${shape.join()}]. ${REINSTALL_HINT}`, modelPath);
+    }
+    return weight.values;
+  };
+  return new Map(
+    layers.map((layer) => {
+      const kernel = values(kernelName(layer), layer.kernelShape);
+      return [layer.name, { kernel, kernelShape: layer.kernelShape, bias: values(biasName(layer), layer.biasShape) }];
+    }),
+  );
 }

@@ -75,10 +75,6 @@ export function readVggManifest(manifestsDir: string, network: VggNetwork): Prom
   return readManifest(manifestsDir, network, vggManifest(network));
 }
 
-export function readVgg19Manifest(manifestsDir: string): Promise<VggManifest> {
-  return readVggManifest(manifestsDir, 'vgg19');
-}
-
 export function readFastStyleManifest(manifestsDir: string): Promise<FastStyleManifest> {
   return readManifest(manifestsDir, 'fast-style', fastStyleManifest);
 }

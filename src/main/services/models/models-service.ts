@@ -35,11 +35,11 @@ export type ModelsService = Handlers['models'] & {
 };
 
 /** What a person reads when a render needs weights that are not there: the app's own way, not a command line. */
-export const APP_INSTALL_HINT =
+const APP_INSTALL_HINT =
   'Open Models (in the top bar) to install them from a folder that holds them, or to download them (about 140 MB).';
 
 /** VGG16 is optional and never shipped: it comes from Keras's own weights file, put where an install from a folder finds it. */
-export const APP_VGG16_HINT =
+const APP_VGG16_HINT =
   'To add it, put Keras\'s vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 (59 MB) in a folder named vgg16 ' +
   'inside a folder, then open Models and install from that folder.';
 

@@ -9,7 +9,7 @@ import { fileEntry } from './manifest.js';
  * A converted install writes different bytes than the manifest lists (float32 shards instead of
  * the shared folder's quantized ones), so it records what it wrote and load-time checks use that.
  */
-export const RECEIPT_FILE = 'installed.json';
+const RECEIPT_FILE = 'installed.json';
 
 const installReceipt = z.object({
   format: z.literal('tfjs-layers-model'),

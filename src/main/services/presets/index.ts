@@ -1,2 +1,2 @@
-export { BUILT_IN_PRESETS, builtInPresets } from './built-in.js';
+export { BUILT_IN_PRESETS } from './built-in.js';
 export { createPresets, type PresetsOptions, type PresetsService } from './presets.js';

@@ -31,7 +31,7 @@ export interface QueueOptions {
   /** Told when a job is done or has failed (a desktop notification); not for cancels, the person's own act. */
   notify?: (message: { title: string; body: string }) => void;
   /** The engine backend and onnx device for a render queued now (the person's choice); unset: the engine picks. */
-  engine?: () => Promise<Pick<RenderRequest, 'backend' | 'device'>>;
+  engine?: () => Promise<Pick<RenderRequest, 'backend' | 'device' | 'expectedMsPerPixelIteration'>>;
   /** Told each finished (not cancelled) render's measured timing, for the estimates. */
   onRendered?: (render: { backend: string; stages: StageReport[]; durationMs: number }) => void;
   /**

@@ -1,3 +1,3 @@
 export { renderFiles } from './render-files.js';
 export type { RenderRequest, RenderResult, RenderUpdate } from './render-files.js';
-export { loadExecutor, loadVgg19 } from './vgg19-model.js';
+export { loadExecutor } from './vgg19-model.js';

@@ -1,6 +1,7 @@
 import type { RenderOutcome, RenderPhase, RenderProgress } from '../../../common/progress.js';
 import type { RenderSettingsInput } from '../../../common/settings.js';
-import { initBackend, stylize, type BackendChoice, type BackendInfo, type OnnxDeviceChoice, type RenderPlan } from '../../engine/index.js';
+import type { BackendChoice, BackendInfo, OnnxDeviceChoice, RenderPlan } from '../../engine/index.js';
+import { initBackend, stylize } from '../../engine/runtime.js';
 import { encodePreview, readImage } from '../images/index.js';
 import type { ModelsLocation } from '../models/index.js';
 import { loadExecutor } from './vgg19-model.js';
@@ -21,6 +22,8 @@ export interface RenderRequest {
   wasmThreads?: number;
   /** Where the manifests and installed weights are (default: the checkout's models folder). */
   models?: ModelsLocation;
+  /** The speed the studio's estimate assumed; time left starts from it (see engine/speedometer.ts). */
+  expectedMsPerPixelIteration?: number;
 }
 
 /** A progress event as it leaves the render service: the preview is a JPEG, ready to show or send. */
@@ -72,7 +75,10 @@ export async function renderFiles(
     executor,
     { content: content?.image, initImage: init?.image, styles: styles.map((s) => s!.image) },
     { ...request.settings, styleBlend: request.settings.styleBlend ?? request.styles.map((s) => s.weight ?? 1) },
-    { ...(onProgress && { onProgress }), ...(hooks.signal && { signal: hooks.signal }), previews: hooks.previews ?? true },
+    {
+      ...(onProgress && { onProgress }), ...(hooks.signal && { signal: hooks.signal }), previews: hooks.previews ?? true,
+      ...(request.expectedMsPerPixelIteration && { expectedMsPerPixelIteration: request.expectedMsPerPixelIteration }),
+    },
   );
   await delivered;
   return {

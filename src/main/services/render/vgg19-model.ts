@@ -1,5 +1,6 @@
 import type { VggNetwork } from '../../../common/networks.js';
-import { loadOnnxRuntime, onnxExecutor, tfjsExecutor, Vgg19, type BackendInfo, type Executor, type VggWeights } from '../../engine/index.js';
+import type { BackendInfo, Executor, VggWeights } from '../../engine/index.js';
+import { loadOnnxRuntime, onnxExecutor, tfjsExecutor, Vgg19 } from '../../engine/runtime.js';
 import { loadVggWeights, modelsLocation, type ModelsLocation } from '../models/index.js';
 
 const loadedWeights = new Map<string, Promise<VggWeights>>();
@@ -28,7 +29,7 @@ function weights(where: Partial<ModelsLocation>, network: VggNetwork): Promise<V
 }
 
 /** The tfjs network (its weights then live in tfjs tensors only). */
-export function loadVgg19(where: Partial<ModelsLocation> = {}, network: VggNetwork = 'vgg19'): Promise<Vgg19> {
+function loadVgg19(where: Partial<ModelsLocation> = {}, network: VggNetwork = 'vgg19'): Promise<Vgg19> {
   return cached(loaded, where, network, (location) => loadVggWeights(network, location).then((w) => Vgg19.fromWeights(w, network)));
 }
 

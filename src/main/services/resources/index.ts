@@ -20,7 +20,7 @@ export interface ResourceLocations {
  * The folder holding package.json above this module: the checkout whether this runs from src/ (tests)
  * or dist/ (the built CLI and app).
  */
-export function checkoutRoot(): string {
+function checkoutRoot(): string {
   const start = dirname(fileURLToPath(import.meta.url));
   let dir = start;
   while (!existsSync(join(dir, 'package.json'))) {

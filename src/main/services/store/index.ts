@@ -1,1 +1,1 @@
-export { backupFile, JsonStore, safeJson, STORE_BACKUPS, type JsonStoreOptions, type StoreRecovery } from './json-store.js';
+export { JsonStore, safeJson, STORE_BACKUPS, type JsonStoreOptions, type StoreRecovery } from './json-store.js';

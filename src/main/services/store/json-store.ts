@@ -122,7 +122,7 @@ export class JsonStore<S extends z.ZodType> {
   }
 }
 
-export function backupFile(file: string, n: number): string {
+function backupFile(file: string, n: number): string {
   return `${file}.backup-${n}`;
 }
 
