@@ -311,7 +311,7 @@ describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', ()
 
     // The queue says Cancelled; the stage shows the best image so far, marked as stopped early.
     // The pair's second job in the queue, numbered to tell it from the first.
-    expect(await page.locator('[data-testid="queue-job"]').first().textContent()).toMatch(/^\s*tubingen × starry_night #2\s*Cancelled\s*$/);
+    expect(await page.locator('[data-testid="queue-job"]').first().textContent()).toMatch(/^\s*tubingen × starry_night #2\s*Cancelled\s*Retry\s*$/);
     await byTestId('render-progress').waitFor({ state: 'detached' });
     await byTestId('result-image').waitFor({ state: 'visible' });
     const options = await byTestId('render-select').locator('option').allTextContents();
