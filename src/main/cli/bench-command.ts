@@ -104,7 +104,7 @@ async function printInstantBench(options: BenchOptions): Promise<void> {
   console.log(`backend: ${backend.kind}${backend.device ? ` ${backend.device}` : ''}${backend.threads ? ` (${backend.threads} threads)` : ''}, executor ${result.executor}`);
   console.table([
     { what: `one look, ${result.fullSize.width}×${result.fullSize.height}`, ms: Math.round(result.fullSizeMs), 'CPU ms': Math.round(result.fullSizeCpuMs) },
-    { what: 'nine looks, 256×192 each', ms: Math.round(result.gridMs), 'CPU ms': Math.round(result.gridCpuMs) },
+    { what: 'nine looks, 256×192 each', ms: Math.round(result.gridMs!), 'CPU ms': Math.round(result.gridCpuMs!) },
   ]);
   console.log(`peak RSS ${Math.round(result.peakRssBytes / 1e6)} MB`);
 }

@@ -76,7 +76,7 @@ export async function checkDevice(device: Exclude<OnnxDeviceChoice, 'auto'>, opt
       const { msPerIteration, cpuMsPerIteration } = await benchSize(backend, size, { warmup: 1, iterations: options.iterations, optimizer: 'lbfgs' });
       result.bench.push({ size, msPerIteration, cpuMsPerIteration });
     }
-    const instant = await benchInstant(backend, { runs: options.iterations, longSide: options.instantSize });
+    const instant = await benchInstant(backend, { runs: options.iterations, longSide: options.instantSize, grid: false });
     result.instantBench = { ...instant.fullSize, ms: instant.fullSizeMs };
   }
   return result;

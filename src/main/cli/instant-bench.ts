@@ -11,21 +11,22 @@ export interface InstantBenchResult {
   fullSize: { width: number; height: number };
   /** One look on that picture, median ms. */
   fullSizeMs: number;
-  /** All nine looks on a 256×192 picture, as the studio's grid paints them, median ms. */
-  gridMs: number;
+  /** All nine looks on a 256×192 picture, as the studio's grid paints them, median ms (unless left out). */
+  gridMs?: number;
   /** The same in CPU time of this process (all threads): what the work costs on a shared, loaded machine. */
   fullSizeCpuMs: number;
-  gridCpuMs: number;
+  gridCpuMs?: number;
   peakRssBytes: number;
 }
 
 /**
- * Times instant styles: one look at `longSide` (default 1024 px), and the nine-look grid at the preview size.
+ * Times instant styles: one look at `longSide` (default 1024 px), and (unless `grid` is false) the
+ * nine-look grid at the preview size.
  * The networks are loaded and each run once before timing (loading and first-run kernel setup are
  * not what a person waits for on the second photo).
  */
-export async function benchInstant(backend: BackendInfo, { runs, longSide = 1024 }: { runs: number; longSide?: number }): Promise<InstantBenchResult> {
-  const nets = await Promise.all(FAST_STYLES.map((name) => loadFastStyle(name, backend)));
+export async function benchInstant(backend: BackendInfo, { runs, longSide = 1024, grid: withGrid = true }: { runs: number; longSide?: number; grid?: boolean }): Promise<InstantBenchResult> {
+  const nets = await Promise.all((withGrid ? FAST_STYLES : (['wave'] as const)).map((name) => loadFastStyle(name, backend)));
   const large = pattern(longSide, Math.round((longSide * 3) / 4), 1);
   const small = pattern(INSTANT_PREVIEW_SIZE, (INSTANT_PREVIEW_SIZE * 3) / 4, 2);
   const options = { strength: 100, keepColors: false };
@@ -39,19 +40,19 @@ export async function benchInstant(backend: BackendInfo, { runs, longSide = 1024
     return { ms: performance.now() - started, cpuMs: (user + system) / 1000 };
   };
   const grid = () => nets.reduce<Promise<unknown>>((previous, net) => previous.then(() => instantStylize(net, small, options, backend.kind)), Promise.resolve());
-  const wave = nets[FAST_STYLES.indexOf('wave')]!;
-  await grid();
+  const wave = nets.find((net) => net.name === 'wave')!;
+  if (withGrid) await grid();
   await instantStylize(wave, large, options, backend.kind);
   const fullSize: { ms: number; cpuMs: number }[] = [];
   const grids: { ms: number; cpuMs: number }[] = [];
   for (let i = 0; i < runs; i++) {
     fullSize.push(await time(() => instantStylize(wave, large, options, backend.kind)));
-    grids.push(await time(grid));
+    if (withGrid) grids.push(await time(grid));
   }
   return {
     backend: backend.kind, executor: wave.executor, fullSize: { width: large.width, height: large.height },
-    fullSizeMs: median(fullSize.map((t) => t.ms)), gridMs: median(grids.map((t) => t.ms)),
-    fullSizeCpuMs: median(fullSize.map((t) => t.cpuMs)), gridCpuMs: median(grids.map((t) => t.cpuMs)),
+    fullSizeMs: median(fullSize.map((t) => t.ms)), fullSizeCpuMs: median(fullSize.map((t) => t.cpuMs)),
+    ...(withGrid && { gridMs: median(grids.map((t) => t.ms)), gridCpuMs: median(grids.map((t) => t.cpuMs)) }),
     peakRssBytes: peakRss,
   };
 }

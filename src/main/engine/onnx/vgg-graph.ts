@@ -11,7 +11,7 @@ import { GraphBuilder } from './graph-builder.js';
  * - a convolution's gradient to its input is a convolution with the kernel turned 180° and its
  *   channels swapped (faster than ConvTranspose), and constant scales are folded into those kernels;
  * - between convolutions only ops that ORT runs in its blocked channel layout (same-shape Add and Mul,
- *   HardSigmoid, BatchNormalization, MaxPool without indices, nearest Resize): any other op (Sign,
+ *   HardSigmoid, depthwise Conv, MaxPool without indices, nearest Resize): any other op (Sign,
  *   Where, Sub, broadcasts, a scatter) costs a layout conversion each way, which measured a fifth of
  *   an iteration;
  * - loss sums in float32, one axis at a time (see `sum`): GPU providers have no float64 kernels;
