@@ -114,8 +114,11 @@ export const exportRequestSchema = z.object({
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
-/** The largest file a person can hand over in one call (an image to import, one to read settings from). */
-export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+/**
+ * The largest file a person can hand over in one call (an image to import, one to read settings from):
+ * the one limit the contract, the web server (as the body streams in) and the library's import check.
+ */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 /** The same file as base64, the form it travels in: 4 characters per 3 bytes. */
 export const MAX_UPLOAD_BASE64_LENGTH = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
 

@@ -7,6 +7,7 @@ import {
 import { AtelierError } from '../../../common/errors.js';
 import type { RgbImage } from '../../../common/progress.js';
 import { resizeImage, writeImage } from '../images/index.js';
+import type { Upload } from '../files/upload.js';
 import { folderImages, importFile, importUpload, sampleFiles } from './import-image.js';
 import { fileNames, LibraryStorage, THUMBNAIL_LONG_SIDE, THUMBNAIL_QUALITY, type LibraryDocument } from './storage.js';
 import { sweepOrphans } from './sweep.js';
@@ -29,6 +30,10 @@ type LibraryHandlers = Handlers['library'];
 
 /** The contract's `library` methods, plus what the queue, export and the shells need in main. */
 export interface Library extends LibraryHandlers {
+  /** Also takes a file web mode streamed to `uploadPath()`, so a large upload is never held in memory. */
+  importImage(upload: Upload): ReturnType<LibraryHandlers['importImage']>;
+  /** A fresh path in the staging folder (same disk as images/, cleared at start) for an upload to stream to. */
+  uploadPath(): Promise<string>;
   /** Told which list changed after every successful change; returns the function that stops it. */
   onDidChange(listener: (change: LibraryChange) => void): () => void;
   getImage(id: string): Promise<ImageAsset>;
@@ -77,6 +82,11 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder }: Libra
       const result = await importUpload(storage, upload);
       if (!result.duplicate) emit('images');
       return structuredClone(result);
+    },
+
+    async uploadPath() {
+      await storage.ensureFolders();
+      return join(storage.staging, `upload-${randomUUID()}`);
     },
 
     async importSamples() {
