@@ -88,7 +88,7 @@ describe('importImage', () => {
   it('refuses a file over 100 MB before decoding it', async () => {
     const dataBase64 = 'A'.repeat(Math.ceil(((MAX_UPLOAD_BYTES + 3) * 4) / 3));
     await expect(library.importImage({ name: 'huge.tif', dataBase64 }))
-      .rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: '"huge.tif" is 100.1 MB; Atelier imports files of up to 100 MB' });
+      .rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: '"huge.tif" is 100.1 MB; Atelier takes files of up to 100 MB' });
     await expectUnchanged();
   });
 });

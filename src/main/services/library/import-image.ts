@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
-import { MAX_UPLOAD_BYTES, type ImageAsset } from '../../../common/contract/index.js';
+import { MAX_UPLOAD_BYTES, uploadTooLargeMessage, type ImageAsset } from '../../../common/contract/index.js';
 import type { StagedUpload, Upload } from '../files/upload.js';
 import { writeSynced } from '../files/write-synced.js';
 import { ImageError, readImage, writeImage } from '../images/index.js';
@@ -125,11 +125,7 @@ async function importStaged(storage: LibraryStorage, name: string, id: string, s
 }
 
 function assertImportSize(name: string, bytes: number): void {
-  if (bytes > MAX_UPLOAD_BYTES) {
-    // Rounded up, so a file just over the limit never reads as "100 MB" in a message refusing it.
-    const size = (Math.ceil((bytes / 1024 / 1024) * 10) / 10).toLocaleString('en-US');
-    throw new ImageError('IMAGE_TOO_LARGE', `"${name}" is ${size} MB; Atelier imports files of up to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`, name);
-  }
+  if (bytes > MAX_UPLOAD_BYTES) throw new ImageError('IMAGE_TOO_LARGE', uploadTooLargeMessage(name, bytes), name);
 }
 
 /**
