@@ -224,6 +224,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         const { name } = await receive(path);
         return { ok: true, value: await uploadHandlers[channel]!({ name, path }) };
       } catch (error) {
+        // Removed first, so a full disk is measured without the part of the upload that did fit.
+        if (path !== undefined) await rm(path, { force: true });
         return failure(error, dataDir);
       } finally {
         if (path !== undefined) await rm(path, { force: true });

@@ -5,6 +5,8 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
 import { MAX_UPLOAD_BYTES, uploadTooLargeMessage, type ImageAsset } from '../../../common/contract/index.js';
+import { readsAsDiskFull } from '../../../common/errors.js';
+import { diskFullError } from '../files/disk-full.js';
 import type { StagedUpload, Upload } from '../files/upload.js';
 import { writeSynced } from '../files/write-synced.js';
 import { ImageError, readImage, writeImage } from '../images/index.js';
@@ -96,9 +98,9 @@ async function importStaged(storage: LibraryStorage, name: string, id: string, s
   const known = (await storage.read()).images.find((image) => image.id === id);
   if (known) return { image: known, duplicate: true };
 
-  await storage.ensureFolders();
   const folder = join(storage.staging, randomUUID());
   try {
+    await storage.ensureFolders();
     await mkdir(folder);
     const staged = join(folder, stagedName(name));
     // Flushed before the rename into images/, so the record never points at a file a power cut emptied.
@@ -119,6 +121,11 @@ async function importStaged(storage: LibraryStorage, name: string, id: string, s
       if (existing) return { next: doc, result: { image: existing, duplicate: true } };
       return { next: { ...doc, images: [...doc.images, asset] }, result: { image: asset, duplicate: false } };
     });
+  } catch (error) {
+    if (!readsAsDiskFull(error)) throw error;
+    // Said once the staged copy is gone, with the file's own size in what to free.
+    await rm(folder, { recursive: true, force: true });
+    throw await diskFullError(storage.root, 'your library', error, size);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
