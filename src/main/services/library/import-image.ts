@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
@@ -7,6 +6,7 @@ import pLimit from 'p-limit';
 import { MAX_UPLOAD_BYTES, uploadTooLargeMessage, type ImageAsset } from '../../../common/contract/index.js';
 import { readsAsDiskFull } from '../../../common/errors.js';
 import { diskFullError } from '../files/disk-full.js';
+import { hashFile } from '../files/hash-file.js';
 import type { StagedUpload, Upload } from '../files/upload.js';
 import { writeSynced } from '../files/write-synced.js';
 import { ImageError, readImage, writeImage } from '../images/index.js';
@@ -21,9 +21,9 @@ export interface ImportResult {
 }
 
 /**
- * Imports decoding at once: each holds its file and its pixels in memory while sharp, which runs no
- * more than its thread pool at a time anyway, works on it. Fifty uploads arriving together then wait
- * here as files on disk instead of as fifty files in memory (`npm run bench:uploads`).
+ * How many imports decode at once: one per core. Each holds its file and its pixels in memory while
+ * sharp, which runs no more than its thread pool at a time anyway, works on it; fifty uploads arriving
+ * together then wait here as files on disk instead of as fifty files in memory (`npm run bench:uploads`).
  */
 const decodeSlots = pLimit(availableParallelism());
 
@@ -42,9 +42,7 @@ async function importStagedUpload(storage: LibraryStorage, { name, path }: Stage
   try {
     const { size } = await stat(path);
     assertImportSize(name, size);
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    return await importStaged(storage, name, hash.digest('hex'), size, async (staged) => {
+    return await importStaged(storage, name, await hashFile(path), size, async (staged) => {
       // Flushed like every other staged file, before the rename that puts it in images/.
       const file = await open(path, 'r');
       try {
