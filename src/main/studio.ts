@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { contract, type EventName, type EventPayload, type Handlers, type NewNotice, type ServiceName } from '../common/contract/index.js';
+import { channels, contract, methodSchema, type EventName, type EventPayload, type Handlers, type NewNotice, type ServiceName, type WireResult } from '../common/contract/index.js';
 import type { BackendChoice } from '../common/backends.js';
 import { AtelierError } from '../common/errors.js';
 import { createBackends, type StartHelper } from './services/backends/index.js';
 import { expectedBackend, maxRenderPixels } from './engine/index.js';
-import { createDispatcher, type Dispatch } from './services/dispatch/index.js';
+import { createDispatcher, failure, type Dispatch } from './services/dispatch/index.js';
+import type { StagedUpload } from './services/files/upload.js';
 import { createExporter } from './services/export/index.js';
 // The grid's service alone: the instant index would load the engine (TensorFlow.js) into the main process.
 import { createInstant } from './services/instant/looks-service.js';
@@ -63,6 +65,13 @@ export interface Studio {
   onEvent(listener: StudioEventListener): () => void;
   /** Pushes an event that does not come from a service (the desktop menu's `app:command`). */
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  /**
+   * Web mode's door for the calls that carry a file (the contract's `upload` methods): `receive` streams
+   * the request's file to the path it is given, in the data folder's staging folder, and returns its
+   * name; the call's service then takes the file from there, and it is removed afterwards. Answers as
+   * `dispatch` does, errors as data.
+   */
+  dispatchUpload(channel: string, receive: (path: string) => Promise<{ name: string }>): Promise<WireResult<unknown>>;
   /** The absolute path of a library file, after checking the kind, id and variant. */
   mediaPath(kind: MediaKind, id: string, variant: MediaVariant): Promise<string>;
   dispose(): Promise<void>;
@@ -200,6 +209,14 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     export: contractMethods('export', exporter),
   };
 
+  const uploadHandlers: Record<string, (upload: StagedUpload) => Promise<unknown>> = {
+    'library:importImage': (upload) => library.importImage(upload),
+    'export:readSettings': (upload) => exporter.readSettings(upload),
+  };
+  for (const channel of channels()) {
+    if (methodSchema(channel)?.upload && !Object.hasOwn(uploadHandlers, channel)) throw new Error(`no upload handler for ${channel}`);
+  }
+
   let disposed = false;
   return {
     handlers,
@@ -210,6 +227,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       return () => listeners.delete(entry);
     },
     emit,
+    async dispatchUpload(channel, receive) {
+      if (!methodSchema(channel)?.upload) return { ok: false, error: { code: 'BAD_REQUEST', message: `"${channel}" does not take a file` } };
+      let path: string | undefined;
+      try {
+        path = await library.uploadPath();
+        const { name } = await receive(path);
+        return { ok: true, value: await uploadHandlers[channel]!({ name, path }) };
+      } catch (error) {
+        // Removed first, so a full disk is measured without the part of the upload that did fit.
+        if (path !== undefined) await rm(path, { force: true });
+        return failure(error, dataDir);
+      } finally {
+        if (path !== undefined) await rm(path, { force: true });
+      }
+    },
     async mediaPath(kind, id, variant) {
       const request = parseMediaRequest(kind, id, variant);
       if (!request) throw new AtelierError('NOT_FOUND', 'No such picture.');

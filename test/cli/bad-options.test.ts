@@ -67,6 +67,8 @@ describe.concurrent('each bad option is one line naming it and its range, exit c
     ['bench --iterations 0', () => run(['bench', '--iterations', '0']), /--iterations .*from 1 to 10000/],
     ['bench --warmup -1', () => run(['bench', '--warmup', '-1']), /--warmup .*from 0 to 10000/],
     ['bench-quality --size 8', () => run(['bench-quality', '--size', '8']), /--size .*from 16 to 4096/],
+    ['bench --backends wasm,gpu', () => run(['bench', '--backends', 'wasm,gpu']), /--backends .*Expected a comma-separated list of auto, .* \("gpu" is not one\)/],
+    ['bench-quality --settings with a size of 0', () => run(['bench-quality', '--settings', '{"size":0}']), /--settings .*size: expected a whole number from 16 to 4096/],
     ['models install --only vgg11', () => run(['models', 'install', '--only', 'vgg11']), /--only .*Allowed choices are vgg19, fast-style, vgg16/],
     ['an unknown command', () => run(['paint']), /unknown command 'paint'/],
   ])('%s', async (_, go, words) => {

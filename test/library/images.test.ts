@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLibrary, MAX_IMPORT_BYTES, THUMBNAIL_LONG_SIDE, type Library, type LibraryChange } from '../../src/main/services/library/index.js';
+import { MAX_UPLOAD_BYTES } from '../../src/common/contract/index.js';
+import { createLibrary, THUMBNAIL_LONG_SIDE, type Library, type LibraryChange } from '../../src/main/services/library/index.js';
 import { listDir, makeTempDir, SAMPLES, STARRY_NIGHT, TUBINGEN, upload } from './support.js';
 
 let dir: string;
@@ -85,9 +86,9 @@ describe('importImage', () => {
   });
 
   it('refuses a file over 100 MB before decoding it', async () => {
-    const dataBase64 = 'A'.repeat(Math.ceil(((MAX_IMPORT_BYTES + 3) * 4) / 3));
+    const dataBase64 = 'A'.repeat(Math.ceil(((MAX_UPLOAD_BYTES + 3) * 4) / 3));
     await expect(library.importImage({ name: 'huge.tif', dataBase64 }))
-      .rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: '"huge.tif" is 100.1 MB; Atelier imports files of up to 100 MB' });
+      .rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: '"huge.tif" is 100.1 MB; Atelier takes files of up to 100 MB' });
     await expectUnchanged();
   });
 });

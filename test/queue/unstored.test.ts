@@ -51,7 +51,7 @@ it.skipIf(!canMount)('keeps a render the full library disk cannot take, offers i
   const job = await ended(queue, (await queue.enqueue({ pairId: pair.id })).id);
 
   expect(job).toMatchObject({ state: 'failed', unsaved: true, renderId: null, error: { code: 'RENDER_NOT_STORED' } });
-  expect(job.error!.message).toMatch(/^the render finished but the library could not store it: the disk is full\. .*save it elsewhere/);
+  expect(job.error!.message).toMatch(/^the render finished but the library could not store it: The disk holding your library is full: free \d[\d.,]* MB and try again .*save it elsewhere/);
   expect(notes).toEqual(['Render not stored']);
   expect(await library.listRenders({})).toEqual([]);
 

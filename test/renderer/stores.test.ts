@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Preset } from '../../src/common/contract/index.js';
+import { MAX_UPLOAD_BYTES, type Preset } from '../../src/common/contract/index.js';
 import { createStudio, type Studio } from '../../src/main/studio.js';
 import { renderWorkerPath } from '../../src/main/services/queue/render-process.js';
 import { checkoutResources } from '../../src/main/services/resources/index.js';
@@ -72,6 +72,13 @@ describe('library store', () => {
     expect(error.kind).toBe('error');
     expect(error.title).not.toBe('Something went wrong');
     expect(error.message).toMatch(/notes\.txt/);
+
+    // Past the one upload limit: refused in words before the file is read or sent.
+    const huge = new File(['only the size is large'], 'huge.tif', { type: 'image/tiff' });
+    Object.defineProperty(huge, 'arrayBuffer', { value: () => Promise.reject(new Error('read a file past the limit')) });
+    Object.defineProperty(huge, 'size', { value: MAX_UPLOAD_BYTES + 1024 * 1024 });
+    expect(await library.importFiles([huge])).toEqual([]);
+    expect(ui.toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Image too large', message: '"huge.tif" is 101 MB; Atelier takes files of up to 100 MB.' });
   });
 
   it.skipIf(!existsSync(SAMPLES))('adds the sample images', async () => {

@@ -1,8 +1,10 @@
 // A full disk on every write path answers DISK_FULL in plain words ("The disk holding your library is
 // full: free N MB and try again"), through the real web server and studio on a real full file system
 // (a tmpfs; see small-disk.ts for why, and why these tests skip without mount rights), and loses nothing.
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorData } from '../../src/common/errors.js';
 import { createExporter } from '../../src/main/services/export/index.js';
@@ -77,6 +79,16 @@ describe.skipIf(!canMount)('a full disk on every write path (needs tmpfs mounts:
     expect(status).toBe(507);
     expect(body.error!.message).toMatch(LIBRARY_FULL);
     expect(body.error!.message).toContain(`at "${resolve(dataDir)}"`);
+  });
+
+  it('an import through the desktop door (the same dispatch IPC uses) says the same, counting the file in what to free', async () => {
+    // Random pixels do not compress: a 2 MB file, more than the 1 MB asked for when a write's size is unknown.
+    const png = await sharp(randomBytes(900 * 900 * 3), { raw: { width: 900, height: 900, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    expect(png.length).toBeGreaterThan(2 * 1024 * 1024);
+    const answer = await studio.dispatch('library:importImage', { name: 'big.png', dataBase64: png.toString('base64') });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'DISK_FULL', message: expect.stringMatching(LIBRARY_FULL) } });
+    const free = Number(/free (\d[\d.]*) MB and try again/.exec((answer as { error: { message: string } }).error.message)![1]);
+    expect(free * 1024 * 1024).toBeGreaterThan(png.length);
   });
 
   it('models:installFromFolder names the models folder it could not fill', async () => {

@@ -51,7 +51,15 @@ describe.skipIf(!existsSync(SERVE))('npm run serve (dist/main/web/serve.js)', ()
 
   it('refuses a bad port with a message', async () => {
     const server = run(['--port', 'eighty', '--data', join(dir, 'data')]);
-    expect(await server.exited).toBe(1);
+    expect(await server.exited).toBe(2);
     expect(server.output().stderr).toMatch(/--port must be a whole number/);
+  });
+
+  it('refuses an unknown option in one line, exit code 2', async () => {
+    const server = run(['--prot', '80']);
+    expect(await server.exited).toBe(2);
+    const { stderr } = server.output();
+    expect(stderr).toMatch(/^atelier: Unknown option '--prot'/);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });

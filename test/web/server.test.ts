@@ -31,6 +31,7 @@ beforeAll(async () => {
   server = await startWebServer({
     studio: {
       dispatch: studio.dispatch,
+      dispatchUpload: studio.dispatchUpload,
       mediaPath: studio.mediaPath,
       onEvent(listener) {
         openSubscriptions++;

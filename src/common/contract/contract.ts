@@ -21,8 +21,11 @@ interface Method<I extends z.ZodType, O extends z.ZodType> {
   input: I;
   output: O;
   maxBodyBytes: number;
+  /** It carries a file (`uploadSchema`): web mode streams the file to disk as the request arrives. */
+  upload: boolean;
 }
-const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, maxBodyBytes = MAX_CALL_BYTES): Method<I, O> => ({ input, output, maxBodyBytes });
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, maxBodyBytes = MAX_CALL_BYTES): Method<I, O> => ({ input, output, maxBodyBytes, upload: false });
+const uploadMethod = <O extends z.ZodType>(output: O) => ({ ...method(uploadSchema.strict(), output, MAX_UPLOAD_CALL_BYTES), upload: true });
 const none = z.object({}).strict();
 const ok = z.null();
 const byId = z.object({ id }).strict();
@@ -83,7 +86,7 @@ export const contract = {
   },
   library: {
     listImages: method(none, z.array(imageAssetSchema)),
-    importImage: method(uploadSchema.strict(), z.object({ image: imageAssetSchema, duplicate: z.boolean() }), MAX_UPLOAD_CALL_BYTES),
+    importImage: uploadMethod(z.object({ image: imageAssetSchema, duplicate: z.boolean() })),
     /** Imports the sample photos and paintings shipped with the app (when installed). */
     importSamples: method(none, z.array(imageAssetSchema)),
     deleteImage: method(byId, ok),
@@ -166,7 +169,7 @@ export const contract = {
     /** Writes the render in the export folder under a sanitized, never-overwriting name. */
     render: method(exportRequestSchema.strict(), z.object({ path: z.string(), fileName: z.string(), bytes: z.number(), dataBase64: z.string().optional() })),
     /** Reads the settings Atelier embedded in an exported image. */
-    readSettings: method(uploadSchema.strict(), z.object({ settings: settingsInputSchema, pairName: z.string().nullable() }), MAX_UPLOAD_CALL_BYTES),
+    readSettings: uploadMethod(z.object({ settings: settingsInputSchema, pairName: z.string().nullable() })),
     /** Where exports are written; `canChoose` only where a native folder dialog exists (desktop). */
     folder: method(none, z.object({ folder: z.string(), canChoose: z.boolean() })),
     /** Desktop only: a native folder dialog; the choice is remembered. Null when dismissed. */
@@ -223,10 +226,10 @@ export function channels(): Channel[] {
  * The contract's entry for a channel, or undefined for anything else. Both names are looked up as own
  * properties: `constructor:prototype` or `__proto__:toString` must not reach what objects inherit.
  */
-export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType; maxBodyBytes: number } | undefined {
+export function methodSchema(channel: string): { input: z.ZodType; output: z.ZodType; maxBodyBytes: number; upload: boolean } | undefined {
   const [service = '', name = ''] = channel.split(':');
   if (!Object.hasOwn(contract, service)) return undefined;
-  const methods = contract[service as ServiceName] as Record<string, { input: z.ZodType; output: z.ZodType; maxBodyBytes: number }>;
+  const methods = contract[service as ServiceName] as Record<string, { input: z.ZodType; output: z.ZodType; maxBodyBytes: number; upload: boolean }>;
   return Object.hasOwn(methods, name) ? methods[name] : undefined;
 }
 

@@ -115,8 +115,18 @@ export const exportRequestSchema = z.object({
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
-/** The largest file a person can hand over in one call (an image to import, one to read settings from). */
-const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+/**
+ * The largest file a person can hand over in one call (an image to import, one to read settings from):
+ * the one limit the contract, the web server (as the body streams in) and the library's import check.
+ */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+/** The words for a file past MAX_UPLOAD_BYTES, the same wherever it is refused: the studio before sending it, the import. */
+export function uploadTooLargeMessage(name: string, bytes: number): string {
+  // Rounded up, so a file just over the limit never reads as "100 MB" in a message refusing it.
+  const size = (Math.ceil((bytes / 1024 / 1024) * 10) / 10).toLocaleString('en-US');
+  return `"${name}" is ${size} MB; Atelier takes files of up to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
+}
 /** The same file as base64, the form it travels in: 4 characters per 3 bytes. */
 export const MAX_UPLOAD_BASE64_LENGTH = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
 

@@ -7,7 +7,7 @@ import { registerCheckGpuCommand } from './check-gpu-command.js';
 import { registerInstantCommand } from './instant-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerRenderCommand } from './render-command.js';
-import { USAGE_EXIT_CODE, usageExitCode } from './usage.js';
+import { USAGE_EXIT_CODE, usageExitCode } from '../../common/exit-codes.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 

@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
-import { isBackendChoice } from '../../common/backends.js';
 import { OPTIMIZERS } from '../../common/settings.js';
-import { BACKEND_CHOICES, DEVICE_CHOICES, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
+import { DEVICE_CHOICES, type BackendChoice, type BackendInfo, type OnnxDeviceChoice } from '../engine/index.js';
 import { forwardFlops, initBackend, stylize } from '../engine/runtime.js';
 import { loadExecutor } from '../services/render/index.js';
 import { benchInstant, median } from './instant-bench.js';
-import { backendOption, nameList } from './parse.js';
+import { backendList, backendOption } from './parse.js';
 import { pattern } from './pattern.js';
 import { describePlacement, measurePlacement } from './placement.js';
 import { listIn, numberIn, settingNumber, wholeNumber } from './ranges.js';
@@ -19,7 +18,7 @@ interface BenchOptions {
   warmup: number;
   optimizer: (typeof OPTIMIZERS)[number];
   backend: BackendChoice;
-  backends?: string[];
+  backends?: BackendChoice[];
   device: OnnxDeviceChoice;
   json?: boolean;
   instant?: boolean;
@@ -56,7 +55,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--warmup <n>', 'untimed iterations first', numberIn(wholeNumber(0, 10_000)), 1)
     .addOption(new Option('--optimizer <name>').choices(OPTIMIZERS).default('lbfgs'))
     .addOption(backendOption())
-    .option('--backends <list>', 'several backends side by side, each in its own process (e.g. wasm,onnx)', nameList)
+    .option('--backends <list>', 'several backends side by side, each in its own process (e.g. wasm,onnx)', backendList)
     .addOption(new Option('--device <name>', 'onnx execution provider').choices(DEVICE_CHOICES).default('auto'))
     .option('--json', 'print a JSON document instead of a table')
     .option('--instant', 'time instant styles instead: one look at 1024 px and the nine-look grid at 256 px (median of --iterations runs)')
@@ -134,10 +133,9 @@ async function benchHere(options: BenchOptions): Promise<BackendRun> {
 }
 
 /** One child process per backend: a process holds one backend, and each gets its own peak memory. */
-async function benchEach(backends: string[], options: BenchOptions): Promise<BackendRun[]> {
+async function benchEach(backends: BackendChoice[], options: BenchOptions): Promise<BackendRun[]> {
   const runs: BackendRun[] = [];
   for (const backend of backends) {
-    if (!isBackendChoice(backend)) throw new Error(`--backends: "${backend}" is not one of ${BACKEND_CHOICES.join(', ')}`);
     if (!options.json) process.stderr.write(`${backend} …\n`);
     const args = [process.argv[1]!, 'bench', '--json', '--backend', backend, '--sizes', options.sizes.join(','),
       '--iterations', String(options.iterations), '--warmup', String(options.warmup), '--optimizer', options.optimizer,

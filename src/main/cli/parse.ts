@@ -1,8 +1,18 @@
-import { Option } from 'commander';
-import { BACKEND_CHOICES } from '../../common/backends.js';
+import { InvalidArgumentError, Option } from 'commander';
+import { BACKEND_CHOICES, isBackendChoice, type BackendChoice } from '../../common/backends.js';
 
 export function nameList(value: string): string[] {
   return value.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+/** `--backends a,b`: each one of the engine's backend choices, checked before anything starts. */
+export function backendList(value: string): BackendChoice[] {
+  const names = nameList(value);
+  const unknown = names.find((name) => !isBackendChoice(name));
+  if (names.length === 0 || unknown !== undefined) {
+    throw new InvalidArgumentError(`Expected a comma-separated list of ${BACKEND_CHOICES.join(', ')}${unknown === undefined ? '' : ` ("${unknown}" is not one)`}.`);
+  }
+  return names as BackendChoice[];
 }
 
 /** For repeatable options: each use adds to the list. */

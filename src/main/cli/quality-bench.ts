@@ -8,7 +8,7 @@ import { readImage, writeImage } from '../services/images/index.js';
 import { loadExecutor, renderFiles } from '../services/render/index.js';
 import { BUILT_IN_PRESETS } from '../services/presets/built-in.js';
 import { backendOption, nameList } from './parse.js';
-import { numberIn, settingNumber } from './ranges.js';
+import { numberIn, settingNumber, settingRangeWords } from './ranges.js';
 
 /** The sample pairs with jcjohnson/neural-style's results on them (../shared/images/reference/README.md). */
 const PAIRS = [
@@ -30,6 +30,12 @@ interface QualityOptions {
 }
 
 /** `--settings '{"styleWeight":5e-3}'`: checked like a preset's settings, so a typo is an error, not a silent default. */
+/** A numeric setting out of range in the CLI's words ("expected a whole number from 16 to 4096"); any other issue in zod's. */
+function settingWords(issue: { path: PropertyKey[]; message: string; code: string }): string {
+  const range = ['too_small', 'too_big', 'invalid_type'].includes(issue.code) ? settingRangeWords(String(issue.path[0])) : undefined;
+  return range ? `expected ${range}` : issue.message;
+}
+
 function settingsPatch(value: string): Partial<RenderSettingsInput> {
   let json: unknown;
   try {
@@ -38,7 +44,7 @@ function settingsPatch(value: string): Partial<RenderSettingsInput> {
     throw new InvalidArgumentError(`"${value}" is not JSON`);
   }
   const parsed = renderSettingsPatchSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${settingWords(i)}`).join('; '));
   return parsed.data as Partial<RenderSettingsInput>;
 }
 

@@ -63,17 +63,31 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): NumberS
 
 type SettingKey = keyof typeof renderSettingsSchema.shape;
 
-/**
- * The number schema of a render setting (for a list, of each value), without its default: the CLI's
- * range for an option is the settings' own, so the two cannot drift apart.
- */
-export function settingNumber(key: SettingKey): NumberSchema {
-  let schema: z.ZodType = renderSettingsSchema.shape[key];
+/** The number schema of a render setting (for a list, of each value), without its default; undefined for one that is no number. */
+function numberSchemaOf(key: string): NumberSchema | undefined {
+  if (!Object.hasOwn(renderSettingsSchema.shape, key)) return undefined;
+  let schema: z.ZodType = renderSettingsSchema.shape[key as SettingKey];
   for (;;) {
     if (schema instanceof z.ZodNumber) return schema;
     if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
     else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
     else if (schema instanceof z.ZodUnion) schema = schema.options[0] as z.ZodType;
-    else throw new Error(`the render setting "${key}" is not a number`);
+    else return undefined;
   }
+}
+
+/**
+ * The number schema of a numeric render setting: the CLI's range for an option is the settings' own,
+ * so the two cannot drift apart.
+ */
+export function settingNumber(key: SettingKey): NumberSchema {
+  const schema = numberSchemaOf(key);
+  if (!schema) throw new Error(`the render setting "${key}" is not a number`);
+  return schema;
+}
+
+/** "a whole number from 16 to 4096" for a numeric render setting (`size`); undefined for any other key. */
+export function settingRangeWords(key: string): string | undefined {
+  const schema = numberSchemaOf(key);
+  return schema && rangeWords(schema);
 }

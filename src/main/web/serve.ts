@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { USAGE_EXIT_CODE } from '../../common/exit-codes.js';
 import { backendFromEnvironment } from '../services/backends/index.js';
 import { checkoutResources } from '../services/resources/index.js';
 import { createStudio } from '../studio.js';
@@ -42,7 +43,15 @@ function parseOptions(argv: string[]): { port: number; dataDir: string; samplesD
 
 /** `npm run serve`: the studio in a browser tab, on this machine only. */
 async function main(): Promise<void> {
-  const { port, dataDir, samplesDir } = parseOptions(process.argv.slice(2));
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    // A bad option: one line and the CLI's exit code for it, before anything starts.
+    console.error(`atelier: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(USAGE_EXIT_CODE);
+  }
+  const { port, dataDir, samplesDir } = options;
   const rendererDir = join(REPO_ROOT, 'dist', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     console.error(`atelier: ${rendererDir} has no built page; run \`npm run build:web\` first (the API still answers).`);

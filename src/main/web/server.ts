@@ -12,10 +12,13 @@ import { BodyTooLargeError, readBody } from './body.js';
 import { openEventStream } from './events.js';
 import { sendFile } from './files.js';
 import { sendJson, sendText, setSecurityHeaders } from './responses.js';
+import { receiveUpload } from './upload.js';
 
 /** What the server needs from the studio (src/main/studio.ts): the same dispatch the desktop IPC uses. */
 export interface WebStudio {
   dispatch: Dispatch;
+  /** The calls that carry a file: their bodies stream to disk (see upload.ts), never into memory. */
+  dispatchUpload(channel: string, receive: (path: string) => Promise<{ name: string }>): Promise<WireResult<unknown>>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
   mediaPath(kind: MediaKind, id: string, variant: MediaVariant): Promise<string>;
 }
@@ -88,8 +91,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
       return sendJson(res, 415, wireError('BAD_REQUEST', 'send the payload as application/json'));
     }
-    // Each call's own limit, from the contract: a 200 MB upload is allowed to importImage, not to queue:list.
+    // Each call's own limit, from the contract: a 100 MB file is allowed to importImage, not to queue:list.
     const maxBody = Math.min(schema.maxBodyBytes, options.maxBodyBytes ?? Infinity);
+    if (schema.upload) {
+      const result = await studio.dispatchUpload(channel, (path) => receiveUpload(req, path, channel, maxBody));
+      if (!result.ok && result.error.code === 'TOO_LARGE') {
+        // The rest of the body is not wanted: the connection closes after this answer.
+        res.setHeader('Connection', 'close');
+        return sendJson(res, 413, result);
+      }
+      return sendJson(res, statusOf(result), result);
+    }
     let payload: unknown;
     try {
       const body = await readBody(req, maxBody);

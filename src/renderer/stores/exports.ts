@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import type { ExportRequest } from '../../common/contract/domain.js';
 import type { RenderSettingsInput } from '../../common/settings.js';
 import { api, type Api } from '../api/index.js';
-import { blobToBase64 } from './file-data.js';
+import { uploadOf } from './file-data.js';
 import { useUiStore } from './ui.js';
 
 export type ExportResult = Awaited<ReturnType<Api['export']['render']>>;
@@ -35,7 +35,7 @@ export const useExportsStore = defineStore('exports', () => {
    * Atelier settings, a damaged file) so the caller can decide what a plain image means instead.
    */
   async function readSettings(file: File): Promise<{ settings: RenderSettingsInput; pairName: string | null }> {
-    return api.export.readSettings({ name: file.name || 'image', dataBase64: await blobToBase64(file) });
+    return api.export.readSettings(await uploadOf(file));
   }
 
   return { busy, lastExport, exportRender, readSettings };

@@ -1,8 +1,21 @@
+import { MAX_UPLOAD_BYTES, uploadTooLargeMessage } from '../../common/contract/index.js';
+import { AtelierError } from '../../common/errors.js';
+
+/**
+ * A file as the contract's upload payload, refused before it is read when it is past the one upload
+ * limit: the service would refuse it too, after the whole file had been read, encoded and sent.
+ */
+export async function uploadOf(file: File): Promise<{ name: string; dataBase64: string }> {
+  const name = file.name || 'image';
+  if (file.size > MAX_UPLOAD_BYTES) throw new AtelierError('IMAGE_TOO_LARGE', uploadTooLargeMessage(name, file.size));
+  return { name, dataBase64: await blobToBase64(file) };
+}
+
 /**
  * Bytes cross the contract as base64. Reads a File (or any Blob) with `arrayBuffer()`, which browsers
  * and Node both have, and encodes it in chunks so a large photo never builds one giant argument list.
  */
-export async function blobToBase64(blob: Blob): Promise<string> {
+async function blobToBase64(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const CHUNK = 0x8000;
   let binary = '';

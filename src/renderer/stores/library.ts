@@ -2,7 +2,7 @@ import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { ImageAsset, Pair, RenderRecord } from '../../common/contract/domain.js';
 import { api, mediaUrl, subscribe, type Api } from '../api/index.js';
-import { blobToBase64 } from './file-data.js';
+import { uploadOf } from './file-data.js';
 import { useUiStore } from './ui.js';
 
 export type SavePairInput = Parameters<Api['library']['savePair']>[0];
@@ -82,7 +82,7 @@ export const useLibraryStore = defineStore('library', () => {
     for (const file of files) {
       importing.value++;
       try {
-        const { image, duplicate } = await api.library.importImage({ name: file.name || 'image', dataBase64: await blobToBase64(file) });
+        const { image, duplicate } = await api.library.importImage(await uploadOf(file));
         upsertImage(image);
         imported.push(image);
         if (!duplicate) fresh++;

@@ -26,7 +26,15 @@ export function createDispatcher(handlers: Handlers, { dataDir }: { dataDir: str
       }
       return { ok: true, value: await table[service]![name]!(parsed.data) };
     } catch (error) {
-      return { ok: false, error: errorData(await explainDiskFull(error, dataDir)) };
+      return failure(error, dataDir);
     }
   };
+}
+
+/**
+ * A thrown error as a call's answer: `{ code, message }`, a full disk worded with the space to free on
+ * the disk holding `dataDir` (or the folder the failed write named). Every door answers through this.
+ */
+export async function failure(error: unknown, dataDir: string): Promise<WireResult<never>> {
+  return { ok: false, error: errorData(await explainDiskFull(error, dataDir)) };
 }

@@ -1,1 +1,1 @@
-export { createDispatcher, type Dispatch } from './dispatcher.js';
+export { createDispatcher, failure, type Dispatch } from './dispatcher.js';

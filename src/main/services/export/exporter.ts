@@ -1,7 +1,9 @@
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { EXPORT_FORMATS, Handlers, ImageAsset, Pair, RenderRecord } from '../../../common/contract/index.js';
 import { AtelierError } from '../../../common/errors.js';
 import type { RgbImage } from '../../../common/progress.js';
+import type { Upload } from '../files/upload.js';
 import { encodeImage, ImageError, loadSharp, readableFormatNames, readImage, resizeImage } from '../images/index.js';
 import { safeFileName } from './file-name.js';
 import { renderJsonFromXmp, renderMetadataSchema, renderXmp } from './render-xmp.js';
@@ -26,7 +28,10 @@ export interface ExporterOptions {
   shell?: { chooseFolder(title: string): Promise<string | null>; showItemInFolder(path: string): void };
 }
 
-export type ExportService = Handlers['export'];
+/** The contract's export methods; reading settings also takes a file web mode streamed to disk. */
+export type ExportService = Handlers['export'] & {
+  readSettings(upload: Upload): ReturnType<Handlers['export']['readSettings']>;
+};
 
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -76,13 +81,15 @@ export function createExporter({ exportDir, library, chosenDir, shell }: Exporte
       return null;
     },
 
-    async readSettings({ name, dataBase64 }) {
+    async readSettings(upload: Upload) {
+      const { name } = upload;
       const label = `"${basename(name)}"`;
-      const bytes = Buffer.from(dataBase64, 'base64');
-      if (bytes.length === 0) throw new ImageError('IMAGE_EMPTY', `${label} is empty (0 bytes)`, name);
+      const source = 'path' in upload ? upload.path : Buffer.from(upload.dataBase64, 'base64');
+      const size = typeof source === 'string' ? (await stat(source)).size : source.length;
+      if (size === 0) throw new ImageError('IMAGE_EMPTY', `${label} is empty (0 bytes)`, name);
       // Only the header is needed; the images service's readImage would decode every pixel.
       const sharp = await loadSharp();
-      const metadata = await sharp(bytes).metadata().catch(async (cause: unknown) => {
+      const metadata = await sharp(source).metadata().catch(async (cause: unknown) => {
         // The images service's wording for a file that is not an image (a test holds them equal).
         throw new ImageError('IMAGE_UNREADABLE', `${label} is not an image Atelier can read (${await readableFormatNames()})`, name, { cause });
       });

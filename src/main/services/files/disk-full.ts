@@ -19,11 +19,11 @@ function megabytes(bytes: number): string {
 
 /**
  * The DISK_FULL error for a write into `folder` that found no room: "The disk holding your library is
- * full: free N MB and try again", N measured with statfs (the bytes `needBytes` asks for beyond what is
- * free, else the headroom above). `place` is how the person knows the folder ("your library", or the
- * folder's path for one they chose).
+ * full: free N MB and try again", N measured with statfs: what the write needs (`needBytes`, where the
+ * caller knows it: an upload's size, a network's files) plus the headroom above, less what is free.
+ * `place` is how the person knows the folder ("your library", or the path of a folder they chose).
  */
-async function diskFullError(folder: string, place: string, cause: unknown, needBytes?: number): Promise<AtelierError> {
+export async function diskFullError(folder: string, place: string, cause: unknown, needBytes?: number): Promise<AtelierError> {
   const space = await statfs(folder).catch(() => undefined);
   // Some file systems (network, FUSE) report no sizes; then only the plain sentence is honest.
   if (!space || space.blocks === 0) {
@@ -31,12 +31,14 @@ async function diskFullError(folder: string, place: string, cause: unknown, need
   }
   const free = space.bavail * space.bsize;
   const total = space.blocks * space.bsize;
-  const want = Math.max(MB / 10, (needBytes ?? headroom(total)) - free);
-  return new AtelierError(
-    'DISK_FULL',
-    `The disk holding ${place} is full: free ${megabytes(want)} and try again (${megabytes(free)} of ${megabytes(total)} free at "${folder}")`,
-    { cause },
-  );
+  const state = `${megabytes(free)} of ${megabytes(total)} free at "${folder}"`;
+  const want = (needBytes ?? 0) + headroom(total) - free;
+  if (needBytes === undefined && want <= 0) {
+    // More is free now than the headroom: the failed write (its partial files since removed) needed
+    // more than that, by an amount nobody measured, so no number would be honest.
+    return new AtelierError('DISK_FULL', `The disk holding ${place} is too full for this: free more space and try again (${state})`, { cause });
+  }
+  return new AtelierError('DISK_FULL', `The disk holding ${place} is full: free ${megabytes(Math.max(MB / 10, want))} and try again (${state})`, { cause });
 }
 
 /** The path a failed write names anywhere in its chain: an fs error's destination or path, an ImageError's file. */

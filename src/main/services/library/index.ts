@@ -1,4 +1,3 @@
 export { createLibrary, type Library, type LibraryChange, type LibraryOptions, type NewRender } from './library.js';
-export { MAX_IMPORT_BYTES } from './import-image.js';
 export { resolveInside } from './safe-path.js';
 export { THUMBNAIL_LONG_SIDE } from './storage.js';

@@ -4,9 +4,11 @@ import { join, resolve } from 'node:path';
 import {
   pairSchema, renderRecordSchema, type EventPayload, type Handlers, type ImageAsset, type NewNotice, type Pair, type RenderRecord,
 } from '../../../common/contract/index.js';
-import { AtelierError } from '../../../common/errors.js';
+import { AtelierError, readsAsDiskFull } from '../../../common/errors.js';
+import { diskFullError } from '../files/disk-full.js';
 import type { RgbImage } from '../../../common/progress.js';
 import { resizeImage, writeImage } from '../images/index.js';
+import type { Upload } from '../files/upload.js';
 import { folderImages, importFile, importUpload, sampleFiles } from './import-image.js';
 import { storeRecoveryNotice } from '../notices/index.js';
 import { adoptionNotice, adoptUnlisted, recordXmp } from './recover.js';
@@ -33,6 +35,10 @@ type LibraryHandlers = Handlers['library'];
 
 /** The contract's `library` methods, plus what the queue, export and the shells need in main. */
 export interface Library extends LibraryHandlers {
+  /** Also takes a file web mode streamed to `uploadPath()`, so a large upload is never held in memory. */
+  importImage(upload: Upload): ReturnType<LibraryHandlers['importImage']>;
+  /** A fresh path in the staging folder (same disk as images/, cleared at start) for an upload to stream to. */
+  uploadPath(): Promise<string>;
   /** Told which list changed after every successful change; returns the function that stops it. */
   onDidChange(listener: (change: LibraryChange) => void): () => void;
   getImage(id: string): Promise<ImageAsset>;
@@ -82,6 +88,11 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder, onNotic
       const result = await importUpload(storage, upload);
       if (!result.duplicate) emit('images');
       return structuredClone(result);
+    },
+
+    async uploadPath() {
+      await storage.ensureFolders();
+      return join(storage.staging, `upload-${randomUUID()}`);
     },
 
     async importSamples() {
@@ -223,7 +234,8 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder, onNotic
       } catch (error) {
         // Never recorded: these files are this call's own, not yet the person's.
         await Promise.all([full, thumbnail].map((path) => rm(path, { force: true })));
-        throw error;
+        // A PNG is at most about its raw size: what to free, measured after the partial files are gone.
+        throw readsAsDiskFull(error) ? await diskFullError(storage.root, 'your library', error, image.width * image.height * 3) : error;
       }
       emit('renders');
       return structuredClone(record);

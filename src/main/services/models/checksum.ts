@@ -1,14 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { hashFile } from '../files/hash-file.js';
 
-export type HashAlgorithm = 'sha256' | 'md5';
-
-export async function hashFile(path: string, algorithm: HashAlgorithm = 'sha256'): Promise<string> {
-  const hash = createHash(algorithm);
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+export { hashFile, type HashAlgorithm } from '../files/hash-file.js';
 
 /**
  * Hashing 27 MB of weights on every load would dominate start-up, so a file whose size and

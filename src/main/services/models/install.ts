@@ -1,5 +1,7 @@
 import { chmod, copyFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readsAsDiskFull } from '../../../common/errors.js';
+import { diskFullError } from '../files/disk-full.js';
 import { hashFile } from './checksum.js';
 import { convertKerasH5 } from './convert.js';
 import { downloadFile, type DownloadProgress } from './download.js';
@@ -118,6 +120,19 @@ async function removeOtherShards(dir: string, keep: readonly FileEntry[]): Promi
 }
 
 /**
+ * A full disk during an install, said with what the network's files need beyond what is free once the
+ * staged part is gone (the manifest knows their sizes).
+ */
+async function orDiskFull(dir: string, files: readonly FileEntry[], install: Promise<void>): Promise<void> {
+  try {
+    await install;
+  } catch (error) {
+    if (!readsAsDiskFull(error)) throw error;
+    throw await diskFullError(dir, `"${dir}"`, error, files.reduce((sum, file) => sum + file.bytes, 0));
+  }
+}
+
+/**
  * A VGG network: copied from a ready-made folder when its manifest lists one (VGG19 in shared/models),
  * else converted from the Keras weights file, taken from `from` when it holds the file (VGG16 from a
  * Keras cache) or downloaded; either way the file must match its published hash first.
@@ -133,7 +148,7 @@ async function installVgg(
   let files: readonly FileEntry[] = manifest.files;
   if (options.from && manifest.files.length > 0) {
     const fetchFile = copyFrom(join(options.from, network));
-    await installStaged(dir, (staging) => stageFiles(staging, manifest.files, fetchFile, network, report, options.signal));
+    await orDiskFull(dir, manifest.files, installStaged(dir, (staging) => stageFiles(staging, manifest.files, fetchFile, network, report, options.signal)));
     await removeReceipt(dir);
   } else {
     const { file, hash } = manifest.source;
@@ -179,7 +194,7 @@ async function installFastStyle(
     const fetchFile = options.from
       ? copyFrom(join(options.from, 'fast-style', name))
       : downloadFrom(new URL(`${name}/`, baseUrl).href, options.signal);
-    await installStaged(dir, (staging) => stageFiles(staging, files, fetchFile, network, reportFor(network), options.signal));
+    await orDiskFull(dir, files, installStaged(dir, (staging) => stageFiles(staging, files, fetchFile, network, reportFor(network), options.signal)));
     reportFor(network)({ step: 'installed', dir, files: files.length });
     installed.push({ network, dir, files });
   }

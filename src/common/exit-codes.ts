@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../common/errors.js';
+import type { ErrorCode } from './errors.js';
 
 /** The exit code for bad options or settings (as commander's own refusals), before any work started. */
 export const USAGE_EXIT_CODE = 2;
