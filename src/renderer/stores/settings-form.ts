@@ -147,15 +147,15 @@ export function fromForm(form: SettingsForm): FormResult {
       if (field && !errors[field]) errors[field] = issue.code === 'custom' ? issue.message : fieldMessage(field, issue.message);
     }
   }
-  checkSchedule(settings, errors);
+  checkStages(settings, errors);
   if (layerWeights && layerWeights.length !== form.styleLayers.length && !errors.styleLayerWeights) {
     errors.styleLayerWeights = `Give one weight per style layer (${form.styleLayers.length}), or leave empty for equal weights.`;
   }
   return { settings, errors, valid: Object.keys(errors).length === 0 };
 }
 
-/** The CLI's rule for a schedule: stage sizes ascending, the last equal to the size; one iteration count or one per stage. */
-function checkSchedule(settings: RenderSettingsInput, errors: FieldErrors): void {
+/** The CLI's rule for the stages: stage sizes ascending, the last equal to the size; one iteration count or one per stage. */
+function checkStages(settings: RenderSettingsInput, errors: FieldErrors): void {
   const { scales, size, iterations } = settings;
   if (scales && !errors.scales) {
     const ascending = scales.every((value, i) => i === 0 || value > scales[i - 1]!);

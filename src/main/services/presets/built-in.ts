@@ -3,10 +3,11 @@ import type { Preset } from '../../../common/contract/index.js';
 type Settings = Preset['settings'];
 
 /**
- * Every built-in sets the same keys (the "look": losses, layers, network, start, optimizer) and leaves
- * size, schedule, seed and colours to the pair, so applying one after another never leaves a trace of
- * the first. These are our calibrated defaults, spelled out so a later change of defaults does not
- * change a preset.
+ * Every built-in sets the same keys (the "look": mode, losses, layers, network, pooling, start,
+ * optimizer and schedule), so applying one after another never leaves a trace of the first. Size,
+ * stages, iterations and the preview interval stay the pair's (the studio's applyLook); what a preset
+ * does not name (seed, keep colours) goes back to its default. These are our calibrated defaults,
+ * spelled out so a later change of defaults does not change a preset.
  */
 const BALANCED: Settings = {
   mode: 'transfer',

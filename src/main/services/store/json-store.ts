@@ -2,6 +2,7 @@ import { readFile, rename } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import type { z } from 'zod';
 import { AtelierError } from '../../../common/errors.js';
+import { parseJson } from '../json/index.js';
 
 /**
  * One JSON document on disk, validated on read and replaced atomically on write (write-file-atomic:
@@ -44,7 +45,7 @@ export class JsonStore<S extends z.ZodType> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.empty();
       throw new AtelierError('STORE_UNREADABLE', `cannot read ${this.file}: ${(error as Error).message}`, { cause: error });
     }
-    const parsed = safeJson(text);
+    const parsed = parseJson(text);
     const checked = parsed === undefined ? undefined : this.schema.safeParse(parsed);
     if (checked?.success) return checked.data;
     // Atomic writes never leave a torn file, so this one was changed by hand or by another program:
@@ -53,13 +54,5 @@ export class JsonStore<S extends z.ZodType> {
     const aside = `${this.file}.unreadable-${Date.now()}`;
     await rename(this.file, aside);
     throw new AtelierError('STORE_INVALID', `${this.file} was not valid; it was kept as ${aside} and an empty one is used from now on`);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
