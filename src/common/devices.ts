@@ -5,3 +5,12 @@
 export const ONNX_DEVICE_CHOICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export type OnnxDeviceChoice = (typeof ONNX_DEVICE_CHOICES)[number];
 export type OnnxDevice = Exclude<OnnxDeviceChoice, 'auto'>;
+
+/** What the studio calls each device (ONNX Runtime's provider names say little to a newcomer). */
+export const DEVICE_LABELS: Record<OnnxDevice, string> = {
+  cpu: 'CPU',
+  cuda: 'GPU (CUDA, NVIDIA)',
+  dml: 'GPU (DirectML, Windows)',
+  coreml: 'GPU (Core ML, Apple)',
+  webgpu: 'GPU (WebGPU, experimental)',
+};

@@ -72,20 +72,20 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     expect(options.find((o) => o.value === 'onnx')!.disabled).toBe(false);
     expect(options.find((o) => o.value === 'wasm')!.disabled).toBe(false);
     expect(options.find((o) => o.value === 'tfjs-node')!.disabled).toBe(true);
-    expect(await select.locator('option[value="auto"]').textContent()).toContain('(onnx)');
+    expect(await select.locator('option[value="auto"]').textContent()).toContain('(Native CPU)');
     // Why not faster: each passed-over backend with the engine's own reason.
     const why = s.byTestId('backend-why');
     await why.locator('summary').click();
     const reasons = await why.locator('li').allTextContents();
     // Only tfjs-node-gpu comes before onnx in the automatic order, so it is the one passed over here.
-    expect(reasons.some((r) => r.startsWith('tfjs-node-gpu:') && r.length > 'tfjs-node-gpu: '.length + 10)).toBe(true);
+    expect(reasons.some((r) => r.startsWith('GPU (CUDA, TensorFlow):') && r.length > 'GPU (CUDA, TensorFlow): '.length + 10)).toBe(true);
     await shots('backend-why');
 
     await select.selectOption('cpu');
-    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('on cpu')`);
+    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('on Plain JavaScript')`);
     expect((await preferences()).backend).toBe('cpu');
     await select.selectOption('wasm');
-    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('on wasm')`);
+    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('on WebAssembly')`);
     await s.page.reload();
     await s.waitInPage(`document.querySelector('[data-testid="backend-select"]')?.value === 'wasm'`, 30_000);
     expect((await preferences()).backend).toBe('wasm');
@@ -93,7 +93,7 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
 
   it('estimates time and memory beside Render, first from the built-in figure, then from the measured render', async () => {
     const estimate = s.byTestId('render-estimate');
-    await s.waitInPage(`/^About .+ · \\d+ MB on wasm$/.test(document.querySelector('[data-testid="render-estimate"]')?.textContent.trim() ?? '')`, 30_000);
+    await s.waitInPage(`/^About .+ · \\d+ MB on WebAssembly$/.test(document.querySelector('[data-testid="render-estimate"]')?.textContent.trim() ?? '')`, 30_000);
     expect(await estimate.getAttribute('title')).toContain('benchmark figure');
     // A larger size needs more memory.
     const megabytes = async () => Number(/(\d+) MB/.exec((await estimate.textContent()) ?? '')?.[1]);

@@ -1,3 +1,4 @@
+import { backendLabel } from '../../common/backends.js';
 import {
   renderSettingsSchema, VGG19_LAYERS, type Mode, type RenderSettings, type RenderSettingsInput, type VggLayer,
 } from '../../common/settings.js';
@@ -225,7 +226,7 @@ export function largestSize(maxPixels: number, shape: { width: number; height: n
 export function withSizeLimit(result: FormResult, limit: SizeLimit | null): FormResult {
   const size = result.settings.size;
   if (!limit || result.errors.size || typeof size !== 'number' || size <= limit.size) return result;
-  const errors = { ...result.errors, size: `Too large for the ${limit.backend} backend’s memory: ${limit.size} px at most for this picture.` };
+  const errors = { ...result.errors, size: `Too large for the memory of ${backendLabel(limit.backend)}: ${limit.size} px at most for this picture.` };
   return { ...result, errors, valid: false };
 }
 
