@@ -88,6 +88,23 @@ describe.skipIf(!hasChromium)('plain words in the studio (Chromium, web mode)', 
     await s.page.keyboard.press('Escape');
   });
 
+  it('offers a render from noise again with a new seed', async () => {
+    await s.byTestId('preset-select').selectOption({ label: 'Gatys 2015' });
+    await s.byTestId('setting-iterations').fill('2');
+    await saved();
+    const seed = await s.byTestId('setting-seed').inputValue();
+    const done = () => s.page.locator('[data-testid="queue-job"][data-state="done"]').count();
+    const before = await done();
+    await s.byTestId('render-button').click();
+    await expect.poll(done, { timeout: 120_000 }).toBe(before + 1);
+    await s.byTestId('details-toggle').click();
+    await s.byTestId('new-seed').click();
+    await expect.poll(done, { timeout: 120_000 }).toBe(before + 2);
+    expect(await s.byTestId('setting-seed').inputValue()).not.toBe(seed);
+    const renders = await s.call<{ settings: { seed?: number } }[]>('library', 'listRenders', {});
+    expect(new Set(renders.slice(0, 2).map((r) => r.settings.seed)).size).toBe(2);
+  });
+
   it('keeps an error until it is dismissed, the raw words behind Details', async () => {
     await s.byTestId('import-input').setInputFiles({ name: 'holiday-notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not an image') });
     await s.toast('error', 'holiday-notes.jpg');

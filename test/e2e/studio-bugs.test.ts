@@ -147,7 +147,7 @@ describe.skipIf(!ready)('issue 8 bugs in Chromium', () => {
     const tubingen = { width: 1024, height: 768 };
     const longest = Math.floor(Math.sqrt((maxRenderPixels('wasm') * tubingen.width) / tubingen.height));
     expect(await error.innerText()).toContain(`${Math.floor(longest / 16) * 16} px`);
-    expect(await error.innerText()).toContain('wasm');
+    expect(await error.innerText()).toContain('WebAssembly');
     expect(await byTestId('render-button').isDisabled()).toBe(true);
     await byTestId('setting-size').fill('512');
     await error.waitFor({ state: 'detached' });

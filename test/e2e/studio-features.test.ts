@@ -21,7 +21,6 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
   let s: Studio;
   const preferences = async () => JSON.parse(await readFile(join(s.dataDir, 'preferences.json'), 'utf8')) as { backend: string; speed: Record<string, { renders: number }> };
   const jobStates = () => s.inPage<string[]>(`[...document.querySelectorAll('[data-testid="queue-job"]')].map((j) => j.dataset.state)`);
-  const jobNames = () => s.inPage<string[]>(`[...document.querySelectorAll('[data-testid="queue-job"] .name')].map((n) => n.textContent.trim())`);
   /** Both viewports, for the screens that matter. */
   async function shots(name: string): Promise<void> {
     await s.shot(name);
@@ -200,11 +199,16 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     await progress.waitFor();
     expect(await progress.textContent()).toContain('of 3 photos done');
 
-    // The newest job is listed first; the two waiting are the last two queued.
+    // The list reads in the order things run: the running photo, then the two waiting in their order.
     await s.waitInPage(`document.querySelectorAll('[data-testid="queue-job"][data-state="queued"]').length === 2`, 60_000);
-    const waiting = (await jobNames()).slice(0, 2);
-    await s.page.getByRole('button', { name: `Render ${waiting[0]} sooner` }).click();
-    await s.waitInPage(`[...document.querySelectorAll('[data-testid="queue-job"] .name')].slice(0, 2).map((n) => n.textContent.trim()).join('|') === ${JSON.stringify([...waiting].reverse().join('|'))}`);
+    const waitingNames = () => s.inPage<string[]>(`[...document.querySelectorAll('[data-testid="queue-job"][data-state="queued"] .name')].map((n) => n.textContent.trim())`);
+    const states = await jobStates();
+    expect(states.indexOf('running') === -1 || states.indexOf('running') < states.indexOf('queued')).toBe(true);
+    const inOrder = await waitingNames();
+    await s.page.getByRole('button', { name: `Render ${inOrder[1]} sooner` }).click();
+    // Moved ahead: it is now the next to run, listed first of the waiting.
+    const waiting = [...inOrder].reverse();
+    await expect.poll(waitingNames).toEqual(waiting);
     await shots('batch-paused');
 
     // Paused: once the running photo is done, nothing else starts.
