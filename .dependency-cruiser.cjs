@@ -42,6 +42,13 @@ module.exports = {
       to: { path: ['^src/(main|preload)/'] },
     },
     {
+      name: 'components-through-stores',
+      comment: 'Components, views and composables call the stores; only the stores use the transport (src/renderer/api).',
+      severity: 'error',
+      from: { path: '^src/renderer/(components|views|composables|App\\.vue)' },
+      to: { path: '^src/renderer/api/' },
+    },
+    {
       name: 'renderer-no-node',
       severity: 'error',
       from: { path: '^src/renderer/' },

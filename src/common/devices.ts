@@ -11,3 +11,12 @@ export type OnnxDevice = Exclude<OnnxDeviceChoice, 'auto'>;
  * `npm install` skips here (package.json's allowScripts): the command the device messages name.
  */
 export const CUDA_INSTALL_COMMAND = 'npm run install:cuda';
+
+/** What the studio calls each device (ONNX Runtime's provider names say little to a newcomer). */
+export const DEVICE_LABELS: Record<OnnxDevice, string> = {
+  cpu: 'CPU',
+  cuda: 'GPU (CUDA, NVIDIA)',
+  dml: 'GPU (DirectML, Windows)',
+  coreml: 'GPU (Core ML, Apple)',
+  webgpu: 'GPU (WebGPU, experimental)',
+};

@@ -119,7 +119,7 @@ describe.skipIf(!hasChromium)('instant styles in the studio (Chromium, web mode)
     const network = page.getByTestId('setting-network');
     await network.scrollIntoViewIfNeeded();
     expect(await network.getByRole('radio', { name: 'VGG19' }).isChecked()).toBe(true);
-    expect(await page.getByTestId('vgg16-missing').textContent()).toMatch(/VGG16 is not installed: npx atelier models install --only vgg16/);
+    expect(await page.getByTestId('vgg16-missing').textContent()).toMatch(/VGG16 is not installed: open Models in the top bar to add it/);
     await s.shot('network');
     await page.setViewportSize({ width: 1024, height: 700 });
     await network.scrollIntoViewIfNeeded();

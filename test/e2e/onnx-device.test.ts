@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('onnx device choice end to end in Chromiu
     const options = await s.byTestId('device-select').locator('option').evaluateAll((list) =>
       list.map((o) => ({ value: o.getAttribute('value'), disabled: (o as unknown as { disabled: boolean }).disabled, title: o.getAttribute('title'), text: o.textContent!.trim() })));
     expect(options.map((o) => o.value)).toEqual(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']);
-    expect(options[0]!.text).toBe('Auto (cpu)');
+    expect(options[0]!.text).toBe('Auto (CPU)');
     expect(options.find((o) => o.value === 'cpu')).toMatchObject({ disabled: false, text: 'CPU' });
     // No GPU here: every other provider is offered but cannot be picked, each with the runtime's reason.
     for (const gpu of options.filter((o) => o.value !== 'auto' && o.value !== 'cpu')) {
@@ -58,7 +58,7 @@ describe.skipIf(!existsSync(CHROMIUM))('onnx device choice end to end in Chromiu
     const why = s.byTestId('device-why');
     await why.locator('summary').click();
     const reasons = await why.locator('li').allTextContents();
-    expect(reasons.map((r) => r.split(':')[0])).toEqual(['cuda', 'dml', 'coreml', 'webgpu']);
+    expect(reasons.map((r) => r.split(':')[0])).toEqual(['GPU (CUDA, NVIDIA)', 'GPU (DirectML, Windows)', 'GPU (Core ML, Apple)', 'GPU (WebGPU, experimental)']);
     await s.shot('device-why');
     await s.page.setViewportSize({ width: 1024, height: 700 });
     await s.shot('device-why');

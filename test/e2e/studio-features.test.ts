@@ -21,7 +21,6 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
   let s: Studio;
   const preferences = async () => JSON.parse(await readFile(join(s.dataDir, 'preferences.json'), 'utf8')) as { backend: string; speed: Record<string, { renders: number }> };
   const jobStates = () => s.inPage<string[]>(`[...document.querySelectorAll('[data-testid="queue-job"]')].map((j) => j.dataset.state)`);
-  const jobNames = () => s.inPage<string[]>(`[...document.querySelectorAll('[data-testid="queue-job"] .name')].map((n) => n.textContent.trim())`);
   /** Both viewports, for the screens that matter. */
   async function shots(name: string): Promise<void> {
     await s.shot(name);
@@ -72,20 +71,20 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     expect(options.find((o) => o.value === 'onnx')!.disabled).toBe(false);
     expect(options.find((o) => o.value === 'wasm')!.disabled).toBe(false);
     expect(options.find((o) => o.value === 'tfjs-node')!.disabled).toBe(true);
-    expect(await select.locator('option[value="auto"]').textContent()).toContain('(onnx)');
+    expect(await select.locator('option[value="auto"]').textContent()).toContain('(Native CPU)');
     // Why not faster: each passed-over backend with the engine's own reason.
     const why = s.byTestId('backend-why');
     await why.locator('summary').click();
     const reasons = await why.locator('li').allTextContents();
     // Only tfjs-node-gpu comes before onnx in the automatic order, so it is the one passed over here.
-    expect(reasons.some((r) => r.startsWith('tfjs-node-gpu:') && r.length > 'tfjs-node-gpu: '.length + 10)).toBe(true);
+    expect(reasons.some((r) => r.startsWith('GPU (CUDA, TensorFlow):') && r.length > 'GPU (CUDA, TensorFlow): '.length + 10)).toBe(true);
     await shots('backend-why');
 
     await select.selectOption('cpu');
-    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('on cpu')`);
+    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('on Plain JavaScript')`);
     expect((await preferences()).backend).toBe('cpu');
     await select.selectOption('wasm');
-    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('on wasm')`);
+    await s.waitInPage(`document.querySelector('[data-testid="render-estimate"]')?.textContent.includes('on WebAssembly')`);
     await s.page.reload();
     await s.waitInPage(`document.querySelector('[data-testid="backend-select"]')?.value === 'wasm'`, 30_000);
     expect((await preferences()).backend).toBe('wasm');
@@ -93,7 +92,7 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
 
   it('estimates time and memory beside Render, first from the built-in figure, then from the measured render', async () => {
     const estimate = s.byTestId('render-estimate');
-    await s.waitInPage(`/^About .+ · \\d+ MB on wasm$/.test(document.querySelector('[data-testid="render-estimate"]')?.textContent.trim() ?? '')`, 30_000);
+    await s.waitInPage(`/^About .+ · \\d+ MB on WebAssembly$/.test(document.querySelector('[data-testid="render-estimate"]')?.textContent.trim() ?? '')`, 30_000);
     expect(await estimate.getAttribute('title')).toContain('benchmark figure');
     // A larger size needs more memory.
     const megabytes = async () => Number(/(\d+) MB/.exec((await estimate.textContent()) ?? '')?.[1]);
@@ -200,11 +199,16 @@ describe.skipIf(!existsSync(CHROMIUM))('issue 8 features end to end in Chromium 
     await progress.waitFor();
     expect(await progress.textContent()).toContain('of 3 photos done');
 
-    // The newest job is listed first; the two waiting are the last two queued.
+    // The list reads in the order things run: the running photo, then the two waiting in their order.
     await s.waitInPage(`document.querySelectorAll('[data-testid="queue-job"][data-state="queued"]').length === 2`, 60_000);
-    const waiting = (await jobNames()).slice(0, 2);
-    await s.page.getByRole('button', { name: `Render ${waiting[0]} sooner` }).click();
-    await s.waitInPage(`[...document.querySelectorAll('[data-testid="queue-job"] .name')].slice(0, 2).map((n) => n.textContent.trim()).join('|') === ${JSON.stringify([...waiting].reverse().join('|'))}`);
+    const waitingNames = () => s.inPage<string[]>(`[...document.querySelectorAll('[data-testid="queue-job"][data-state="queued"] .name')].map((n) => n.textContent.trim())`);
+    const states = await jobStates();
+    expect(states.indexOf('running') === -1 || states.indexOf('running') < states.indexOf('queued')).toBe(true);
+    const inOrder = await waitingNames();
+    await s.page.getByRole('button', { name: `Render ${inOrder[1]} sooner` }).click();
+    // Moved ahead: it is now the next to run, listed first of the waiting.
+    const waiting = [...inOrder].reverse();
+    await expect.poll(waitingNames).toEqual(waiting);
     await shots('batch-paused');
 
     // Paused: once the running photo is done, nothing else starts.

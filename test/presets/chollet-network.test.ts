@@ -24,7 +24,7 @@ describe('the Chollet notebook preset', () => {
   it('uses VGG16 when it is installed, and says so', async () => {
     const { preset, exported } = await chollet(true);
     expect(preset.settings.network).toBe('vgg16');
-    expect(preset.description).toMatch(/Uses VGG16, as the notebook does/);
+    expect(preset.description).toMatch(/Paints with VGG16 \(installed\)/);
     expect(exported.settings).toMatchObject({ network: 'vgg16' });
     // Its layers exist in VGG16.
     expect(renderSettingsSchema.safeParse(preset.settings).success).toBe(true);
@@ -33,7 +33,7 @@ describe('the Chollet notebook preset', () => {
   it('uses VGG19 otherwise, and says how to get VGG16', async () => {
     const { preset } = await chollet(false);
     expect(preset.settings.network).toBe('vgg19');
-    expect(preset.description).toMatch(/Uses VGG19: the notebook’s VGG16 is not installed \(atelier models install --only vgg16\)/);
+    expect(preset.description).toMatch(/Paints with VGG19 while VGG16 is not installed \(open Models to add it\)/);
   });
 
   it('is VGG19 for a presets service that is not told', async () => {

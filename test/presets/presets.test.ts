@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presetSchema, settingsInputSchema } from '../../src/common/contract/index.js';
-import { renderSettingsSchema } from '../../src/common/settings.js';
+import { renderSettingsSchema, VGG19_LAYERS } from '../../src/common/settings.js';
+import { contentLoss } from '../../src/main/engine/losses.js';
+import * as tf from '../../src/main/engine/tf.js';
+import { expectedKernelShape, Vgg19, type Vgg19Weights } from '../../src/main/engine/vgg19.js';
 import { BUILT_IN_PRESETS, createPresets, type PresetsService } from '../../src/main/services/presets/index.js';
 
 let dataDir: string;
@@ -43,7 +46,7 @@ describe('built-in presets', () => {
     for (const k of keys) expect(k).toEqual(keys[0]);
   });
 
-  it('Gatys 2015 follows the paper: its layers, average pooling, L-BFGS from noise, no TV, β/α ≈ 1e3 / 2.1e6', () => {
+  it('Gatys 2015 follows the paper: its layers, average pooling, L-BFGS from noise, no TV, β/α ≈ 1e3 / 2.1e6', async () => {
     expect(BUILT_IN_PRESETS[0]!.settings).toMatchObject({
       contentLayers: ['conv4_2'],
       styleLayers: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'],
@@ -55,8 +58,25 @@ describe('built-in presets', () => {
       styleWeight: 5e-4,
       tvWeight: 0,
     });
-    const conv42Values = 512 * (512 / 8) ** 2;
-    expect(1e3 / conv42Values).toBeCloseTo(5e-4, 4);
+    // The paper's ½Σ(F−P)² is the engine's content loss (a mean) times the number of conv4_2 values;
+    // that number is read from the engine's own VGG19 (shapes only: zero weights), at 32 px and scaled
+    // by area to 512 px, and the preset's weight must be the paper's α/β = 1e-3 divided by it.
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const weights = Object.fromEntries(VGG19_LAYERS.map((layer) => {
+      const shape = expectedKernelShape(layer);
+      return [layer, { kernel: new Float32Array(shape.reduce((a, b) => a * b, 1)), kernelShape: shape, bias: new Float32Array(shape[3]) }];
+    })) as Vgg19Weights;
+    const vgg = Vgg19.fromWeights(weights);
+    const [conv42At32, mean] = tf.tidy(() => {
+      const features = vgg.features(tf.zeros([1, 32, 32, 3]), ['conv4_2'], 'avg').get('conv4_2')!;
+      return [features.size, contentLoss(tf.add(features, 1), features).arraySync()];
+    });
+    vgg.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(mean).toBeCloseTo(0.5, 6);
+    const conv42Values = conv42At32 * (512 / 32) ** 2;
+    expect(BUILT_IN_PRESETS[0]!.settings.styleWeight! / BUILT_IN_PRESETS[0]!.settings.contentWeight!).toBeCloseTo(1e3 / conv42Values, 4);
   });
 
   it('cannot be renamed or deleted, but can be exported', async () => {

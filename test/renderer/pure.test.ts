@@ -26,7 +26,8 @@ describe('error words', () => {
 
   it('falls back for unknown codes and for things that are not AtelierErrors', () => {
     expect(describeError({ code: 'SOMETHING_NEW', message: 'it broke.' }).title).toBe(errorTitle('INTERNAL'));
-    expect(describeError(new Error('plain failure'))).toMatchObject({ code: 'INTERNAL', message: 'Plain failure.' });
+    // Words nobody wrote for people stay behind "Details"; the person reads a plain sentence.
+    expect(describeError(new Error('plain failure'))).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/^Atelier met a problem/), details: 'plain failure' });
     expect(describeError({ code: 'IMAGE_UNREADABLE', message: '"notes.txt" is not an image' })).toMatchObject({
       title: 'Not an image Atelier can read',
       message: '"notes.txt" is not an image.',

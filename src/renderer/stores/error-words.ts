@@ -10,9 +10,20 @@ export interface ErrorView {
   code: string;
   /** A short heading, chosen by code. */
   title: string;
-  /** The service's own sentence (or, for a non-Atelier error, the best we have). */
+  /** The service's own sentence; for an error nobody wrote for people, a plain one. */
   message: string;
+  /** A library's or the system's own words (a stack line, an errno): shown only when asked for. */
+  details?: string;
 }
+
+/**
+ * Codes whose message is not written for people: whatever a library or the system said when something
+ * unforeseen broke. The person gets a plain sentence; the raw text waits behind "Details".
+ */
+const RAW: Partial<Record<ErrorCode, string>> = {
+  INTERNAL: 'Atelier met a problem it did not expect. Try again; if it happens again, the details help to report it.',
+  RENDER_CRASHED: 'The render process stopped. Nothing was lost: your pictures and settings are as they were. Try again, perhaps at a smaller size.',
+};
 
 /** One title per code (src/common/errors.ts): the compiler asks for a title when a code is added there. */
 const TITLES: Record<ErrorCode, string> = {
@@ -70,8 +81,9 @@ export function describeError(error: unknown): ErrorView {
   const data = error as { code?: unknown; message?: unknown } | null | undefined;
   const code = typeof data?.code === 'string' ? data.code : 'INTERNAL';
   const raw = typeof data?.message === 'string' && data.message.trim() !== '' ? data.message : String(error ?? '');
-  const message = raw.trim() === '' || raw === '[object Object]' ? 'No details were given.' : sentence(raw);
-  return { code, title: errorTitle(code), message };
+  if (raw.trim() === '' || raw === '[object Object]') return { code, title: errorTitle(code), message: 'No details were given.' };
+  const plain = RAW[isErrorCode(code) ? code : 'INTERNAL'];
+  return plain ? { code, title: errorTitle(code), message: plain, details: raw.trim() } : { code, title: errorTitle(code), message: sentence(raw) };
 }
 
 /** Services write messages in lower case without a full stop ("…was not found"); show them as a sentence. */

@@ -1,6 +1,6 @@
 export { useAppStore, type AppInfo } from './app.js';
 export { useEditorStore, MAX_STYLES, type StyleDraft } from './editor.js';
-export { errorTitle, type ErrorView } from './error-words.js';
+export { describeError, errorTitle, type ErrorView } from './error-words.js';
 export { useLibraryStore, type SavePairInput } from './library.js';
 export { useNoticesStore } from './notices.js';
 export { usePresetsStore } from './presets.js';

@@ -174,6 +174,18 @@ export const useLibraryStore = defineStore('library', () => {
     renders.value = renders.value.filter((r) => r.id !== id && r.pairId !== id);
   }
 
+  /** Desktop: a folder through the native dialog, its photos imported; null when cancelled or refused (the refusal is shown). */
+  async function importFolder(): Promise<Awaited<ReturnType<typeof api.library.importFolder>>> {
+    try {
+      const result = await api.library.importFolder({});
+      if (result) await refresh('images');
+      return result;
+    } catch (error) {
+      ui.showError(error);
+      return null;
+    }
+  }
+
   /** Shows again what `withhold` hid, as the library has it now (nothing, once deleted). */
   async function release(id: string): Promise<void> {
     withheld.delete(id);
@@ -184,6 +196,6 @@ export const useLibraryStore = defineStore('library', () => {
     withhold, release,
     images, pairs, renders, loaded, importing,
     imageById, pairById, rendersByPair, sortedPairs, sortedImages,
-    imageUrl, renderUrl, load, refresh, listen, importFiles, importSamples, importRender, deleteImage, savePair, deletePair, deleteRender,
+    imageUrl, renderUrl, load, refresh, listen, importFiles, importFolder, importSamples, importRender, deleteImage, savePair, deletePair, deleteRender,
   };
 });

@@ -1,3 +1,4 @@
+import { backendLabel } from '../../common/backends.js';
 import {
   renderSettingsSchema, VGG19_LAYERS, type Mode, type RenderSettings, type RenderSettingsInput, type VggLayer,
 } from '../../common/settings.js';
@@ -147,15 +148,15 @@ export function fromForm(form: SettingsForm): FormResult {
       if (field && !errors[field]) errors[field] = issue.code === 'custom' ? issue.message : fieldMessage(field, issue.message);
     }
   }
-  checkSchedule(settings, errors);
+  checkStages(settings, errors);
   if (layerWeights && layerWeights.length !== form.styleLayers.length && !errors.styleLayerWeights) {
     errors.styleLayerWeights = `Give one weight per style layer (${form.styleLayers.length}), or leave empty for equal weights.`;
   }
   return { settings, errors, valid: Object.keys(errors).length === 0 };
 }
 
-/** The CLI's rule for a schedule: stage sizes ascending, the last equal to the size; one iteration count or one per stage. */
-function checkSchedule(settings: RenderSettingsInput, errors: FieldErrors): void {
+/** The CLI's rule for the stages: stage sizes ascending, the last equal to the size; one iteration count or one per stage. */
+function checkStages(settings: RenderSettingsInput, errors: FieldErrors): void {
   const { scales, size, iterations } = settings;
   if (scales && !errors.scales) {
     const ascending = scales.every((value, i) => i === 0 || value > scales[i - 1]!);
@@ -225,7 +226,7 @@ export function largestSize(maxPixels: number, shape: { width: number; height: n
 export function withSizeLimit(result: FormResult, limit: SizeLimit | null): FormResult {
   const size = result.settings.size;
   if (!limit || result.errors.size || typeof size !== 'number' || size <= limit.size) return result;
-  const errors = { ...result.errors, size: `Too large for the ${limit.backend} backend’s memory: ${limit.size} px at most for this picture.` };
+  const errors = { ...result.errors, size: `Too large for the memory of ${backendLabel(limit.backend)}: ${limit.size} px at most for this picture.` };
   return { ...result, errors, valid: false };
 }
 

@@ -13,6 +13,8 @@ export interface Toast {
   message: string;
   /** A button in the toast (Undo); pressing it also dismisses the toast. */
   action?: ToastAction;
+  /** Raw words from a library or the system, behind "Details". */
+  details?: string;
 }
 export interface ToastAction {
   label: string;
@@ -38,8 +40,9 @@ export interface Confirmation {
 
 export type ConfirmationAnswer = 'confirm' | 'alternative' | 'cancel';
 
-// Errors stay long enough to read a sentence, not so long that they outlive the problem.
-const TOAST_MS: Record<ToastKind, number> = { success: 3500, info: 4000, error: 6000 };
+// Errors stay until dismissed: a person may look away while a render runs, and an error gone unseen is
+// lost. Successes and notes go by themselves.
+const TOAST_MS: Record<ToastKind, number> = { success: 3500, info: 4000, error: 0 };
 
 /** What the studio is showing: the selected pair and render, the open dialog, messages to the person. */
 export const useUiStore = defineStore('ui', () => {
@@ -56,11 +59,11 @@ export const useUiStore = defineStore('ui', () => {
   let nextToastId = 1;
   let settleConfirmation: ((answer: ConfirmationAnswer) => void) | null = null;
 
-  function toast(kind: ToastKind, title: string, message = '', timeoutMs = TOAST_MS[kind], action?: ToastAction): number {
+  function toast(kind: ToastKind, title: string, message = '', timeoutMs = TOAST_MS[kind], action?: ToastAction, details?: string): number {
     const id = nextToastId++;
     // The same message again replaces the one showing instead of stacking a copy under it.
     toasts.value = toasts.value.filter((t) => t.kind !== kind || t.title !== title || t.message !== message);
-    toasts.value.push({ id, kind, title, message, ...(action && { action }) });
+    toasts.value.push({ id, kind, title, message, ...(action && { action }), ...(details && { details }) });
     if (toasts.value.length > 4) toasts.value.shift();
     if (timeoutMs > 0) setTimeout(() => dismissToast(id), timeoutMs);
     return id;
@@ -73,7 +76,7 @@ export const useUiStore = defineStore('ui', () => {
   /** Shows any error as a toast: the title chosen by its code, the service's own message below. */
   function showError(error: unknown): void {
     const view = describeError(error);
-    toast('error', view.title, view.message);
+    toast('error', view.title, view.message, TOAST_MS.error, undefined, view.details);
   }
 
   function selectPair(id: string | null): void {

@@ -8,6 +8,7 @@ import { encodeImage, ImageError, loadSharp, readableFormatNames, readImage, res
 import { safeFileName } from './file-name.js';
 import { renderJsonFromXmp, renderMetadataSchema, renderXmp } from './render-xmp.js';
 import { writeNewFile } from './write-new-file.js';
+import { parseJson } from '../json/index.js';
 
 /** What the exporter needs from the library; the library service satisfies it. */
 export interface ExportLibrary {
@@ -112,13 +113,4 @@ async function toOriginalSize(image: RgbImage, pair: Pair, library: ExportLibrar
   }
   const { width, height } = await library.getImage(pair.contentId);
   return width === image.width && height === image.height ? image : resizeImage(image, { width, height });
-}
-
-/** Text that is not JSON fails the schema like any other wrong value. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

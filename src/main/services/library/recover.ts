@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { pairSchema, renderRecordSchema, type ImageAsset, type NewNotice, type Pair, type RenderRecord } from '../../../common/contract/index.js';
 import { jsonFromXmp, jsonXmp, readImage, readXmp, writeImage } from '../images/index.js';
-import { safeJson } from '../store/index.js';
+import { parseJson } from '../json/index.js';
 import { fileNames, THUMBNAIL_LONG_SIDE, THUMBNAIL_QUALITY, type LibraryDocument, type LibraryStorage } from './storage.js';
 import { entries, listedFiles } from './sweep.js';
 
@@ -144,7 +144,7 @@ async function renderFromFile(storage: LibraryStorage, name: string, backups: Li
   const path = join(storage.renders, name);
   const xmp = await readXmp(path);
   const json = xmp === undefined ? undefined : jsonFromXmp(xmp, RECORD_ELEMENT);
-  const embedded = json === undefined ? undefined : embeddedRecordSchema.safeParse(safeJson(json));
+  const embedded = json === undefined ? undefined : embeddedRecordSchema.safeParse(parseJson(json));
   const render = backups.flatMap((doc) => doc.renders).find((record) => record.id === id) ?? (embedded?.success ? embedded.data.render : undefined);
   if (render === undefined) return 'it carries no record of how it was made (an older version of Atelier wrote it)';
   const pair = backups.flatMap((doc) => doc.pairs).find((p) => p.id === render.pairId) ?? (embedded?.success ? embedded.data.pair : undefined);

@@ -10,6 +10,7 @@ import { modelsLocation, type ModelsLocation } from './locations.js';
 import { readFastStyleManifest } from './manifest.js';
 import { sameShape } from './shapes.js';
 import { verifyFiles } from './verify.js';
+import { parseJson } from '../json/index.js';
 
 /** The deeplearn.js checkpoint manifest inside a network's folder: variable name → file and shape. */
 const checkpointManifest = z.record(z.string(), z.object({ filename: z.string().regex(/^[\w][\w.-]*$/), shape: z.array(z.number().int().nonnegative()) }));
@@ -46,12 +47,4 @@ export async function loadFastStyleWeights(name: FastStyle, where: string | Part
     }),
   );
   return { name, variables };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -8,6 +8,7 @@ import { ModelsCorruptError, REINSTALL_HINT } from './errors.js';
 import { layersTopology } from './layers-topology.js';
 import type { ConvLayerSpec } from './manifest.js';
 import { sameShape } from './shapes.js';
+import { parseJson } from '../json/index.js';
 
 /** The tfjs converter's shard size, as in the shared folder. */
 const SHARD_BYTES = 4 * 1024 * 1024;
@@ -68,12 +69,7 @@ export async function writeLayersModel(
 
 async function readModelJson(path: string): Promise<z.infer<typeof modelJson>> {
   const text = await readFile(path, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = parseJson(text);
   const parsed = modelJson.safeParse(json);
   if (!parsed.success) throw new ModelsCorruptError(`${path} is not a tfjs layers model. ${REINSTALL_HINT}`, path);
   return parsed.data;

@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { ModelsCorruptError, REINSTALL_HINT } from './errors.js';
 import { fileEntry } from './manifest.js';
+import { parseJson } from '../json/index.js';
 
 /**
  * A converted install writes different bytes than the manifest lists (float32 shards instead of
@@ -28,12 +29,7 @@ export async function readReceipt(dir: string): Promise<InstallReceipt | undefin
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = parseJson(text);
   const parsed = installReceipt.safeParse(json);
   if (!parsed.success) throw new ModelsCorruptError(`${path} is not a valid install receipt. ${REINSTALL_HINT}`, path);
   return parsed.data;

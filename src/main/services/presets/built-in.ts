@@ -3,10 +3,11 @@ import type { Preset } from '../../../common/contract/index.js';
 type Settings = Preset['settings'];
 
 /**
- * Every built-in sets the same keys (the "look": losses, layers, network, start, optimizer) and leaves
- * size, schedule, seed and colours to the pair, so applying one after another never leaves a trace of
- * the first. These are our calibrated defaults, spelled out so a later change of defaults does not
- * change a preset.
+ * Every built-in sets the same keys (the "look": mode, losses, layers, network, pooling, start,
+ * optimizer and schedule), so applying one after another never leaves a trace of the first. Size,
+ * stages, iterations and the preview interval stay the pair's (the studio's applyLook); what a preset
+ * does not name (seed, keep colours) goes back to its default. These are our calibrated defaults,
+ * spelled out so a later change of defaults does not change a preset.
  */
 const BALANCED: Settings = {
   mode: 'transfer',
@@ -27,7 +28,8 @@ const BALANCED: Settings = {
 const look = (changes: Settings): Settings => structuredClone({ ...BALANCED, ...changes });
 
 const CHOLLET_ID = 'builtin-chollet-keras';
-const CHOLLET_DESCRIPTION = 'After François Chollet’s Keras notebook: content from block5_conv2 (conv5_2) for a looser hold on the photo, max pooling, squared smoothing. Weights content 0.8, style 0.001, TV 0.5: the notebook’s 0.8 / 1.0 / 0.1 as multiples of Atelier’s defaults, since its losses are scaled differently.';
+// Descriptions speak of what a preset does, not of the projects its recipe came from (the comments do).
+const CHOLLET_DESCRIPTION = 'A looser hold on the photo: content from a deeper layer (conv5_2), max pooling and squared smoothing, with weights content 0.8, style 0.001, TV 0.5.';
 
 export const BUILT_IN_PRESETS: readonly Preset[] = [
   {
@@ -45,7 +47,7 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
   {
     id: 'builtin-chollet-keras',
     name: 'Chollet notebook',
-    description: `${CHOLLET_DESCRIPTION} Uses VGG19: the notebook’s VGG16 is not installed (atelier models install --only vgg16); once it is, this preset uses it.`,
+    description: `${CHOLLET_DESCRIPTION} Paints with VGG19 while VGG16 is not installed (open Models to add it); with VGG16 once it is.`,
     builtIn: true,
     // The notebook's weights 0.8 / 1.0 / 0.1, read as multiples of Atelier's calibrated defaults (content 1,
     // style 1e-3, TV 5, see settings.ts); its own numbers belong to differently normalized
@@ -77,7 +79,7 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
   {
     id: 'builtin-finest',
     name: 'Finest',
-    description: 'Beat jcjohnson/neural-style’s results on both the style and the content distance on all four sample pairs: max pooling, five equally weighted style layers, style weight 5.5e-4, from the photo, and the long Finest schedule (500, 200, 300 iterations at 512 px: about 7 minutes on onnx with 2 cores, 5 times the default).',
+    description: 'Our closest to the best-known results, in style and in content, on every sample pair: max pooling, five equally weighted style layers, style weight 5.5e-4, from the photo, and the long Finest schedule (500, 200, 300 iterations at 512 px: about 7 minutes on onnx with 2 cores, 5 times the default).',
     builtIn: true,
     // Measured with `npm run bench:quality -- --preset Finest` (README, "Quality against the reference").
     // A higher style weight than the default: the long full-size stage keeps bringing the photo back,
@@ -99,6 +101,6 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
  */
 export function builtInPresets({ vgg16Installed }: { vgg16Installed: boolean }): Preset[] {
   return BUILT_IN_PRESETS.map((preset) => (preset.id === CHOLLET_ID && vgg16Installed
-    ? { ...preset, description: `${CHOLLET_DESCRIPTION} Uses VGG16, as the notebook does (installed).`, settings: { ...preset.settings, network: 'vgg16' } }
+    ? { ...preset, description: `${CHOLLET_DESCRIPTION} Paints with VGG16 (installed).`, settings: { ...preset.settings, network: 'vgg16' } }
     : preset));
 }

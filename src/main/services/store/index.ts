@@ -1,1 +1,1 @@
-export { JsonStore, safeJson, STORE_BACKUPS, type JsonStoreOptions, type StoreRecovery } from './json-store.js';
+export { JsonStore, STORE_BACKUPS, type JsonStoreOptions, type StoreRecovery } from './json-store.js';

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { z } from 'zod';
 import { AtelierError } from '../../../common/errors.js';
+import { parseJson } from '../json/index.js';
 
 /** Good copies kept of each document: enough to step back past a few bad saves, small beside the data. */
 export const STORE_BACKUPS = 5;
@@ -117,7 +118,7 @@ export class JsonStore<S extends z.ZodType> {
 
   private validate(text: string | undefined): z.output<S> | undefined {
     if (text === undefined) return undefined;
-    const checked = this.schema.safeParse(safeJson(text));
+    const checked = this.schema.safeParse(parseJson(text));
     return checked.success ? checked.data : undefined;
   }
 }
@@ -141,14 +142,5 @@ async function renameIfThere(from: string, to: string): Promise<void> {
     await rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-}
-
-/** The value of JSON text, or undefined when it is not JSON: for files whose damage is expected, not thrown. */
-export function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
