@@ -43,9 +43,10 @@ describe('start-up', () => {
     const loaded = JSON.parse(run.stdout) as string[];
     // The probe sees what it should: the studio and the services it builds are there.
     expect(loaded.some((url) => url.endsWith('/dist/main/services/library/index.js'))).toBe(true);
-    // Two engine modules are plain arithmetic the UI needs before any render (the size limit of a
-    // backend, and which backend a render will likely get); any other engine module means TensorFlow.
-    const light = /\/dist\/main\/engine\/(memory|backend\/expected)\.js$/;
+    // The engine's entry and what it imports are plain arithmetic the UI needs before any render (plans,
+    // sizes, memory rules, time estimates, which backend a render will likely get); any other engine
+    // module means a runtime (engine/runtime.ts).
+    const light = /\/dist\/main\/engine\/(index|plan|sizes|speedometer|memory|backend\/expected)\.js$/;
     const heavy = loaded.filter((url) => /\/node_modules\/(@tensorflow|h5wasm|sharp|@img|onnxruntime-node)\/|\/dist\/main\/engine\//.test(url) && !light.test(url));
     expect(heavy).toEqual([]);
   });

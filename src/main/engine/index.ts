@@ -13,5 +13,4 @@ export type { ConvWeights, Vgg19Weights, VggWeights } from './vgg19.js';
 export type { Executor, PreparedStage, StageSetup, StageEvaluation, NetworkImage } from './executor.js';
 export type { StylizeInputs, StylizeHooks } from './stylize.js';
 export type { Distances } from './distances.js';
-export type { WeightShardEntry } from './weight-shards.js';
 export type { FastStyleLoader, FastStyleNet, FastStyleVariable, FastStyleWeights, InstantOptions, OnnxFastStyleOptions } from './fast-style/index.js';

@@ -8,5 +8,4 @@ export { tfjsExecutor } from './tfjs-executor.js';
 export { onnxExecutor } from './onnx/onnx-executor.js';
 export { loadOnnxRuntime } from './onnx/runtime.js';
 export { styleContentDistances } from './distances.js';
-export { decodeWeightShards } from './weight-shards.js';
 export { loadTfjsFastStyle, instantStylize, onnxFastStyleLoader } from './fast-style/index.js';

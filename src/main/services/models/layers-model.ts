@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { VggLayer } from '../../../common/settings.js';
 import type { ConvWeights } from '../../engine/index.js';
-import { decodeWeightShards } from '../../engine/runtime.js';
+import { decodeWeightShards } from './weight-shards.js';
 import { ModelsCorruptError, REINSTALL_HINT } from './errors.js';
 import { layersTopology } from './layers-topology.js';
 import type { ConvLayerSpec } from './manifest.js';
