@@ -3,7 +3,7 @@ import { FAST_STYLES, INSTANT_PREVIEW_SIZE, type FastStyle } from '../../common/
 import { DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { contactSheet, instantFiles, instantLooks } from '../services/instant/index.js';
 import { modelsLocation } from '../services/models/index.js';
-import { checkOutputs, refuseInputsAsOutputs, saveImage } from './outputs.js';
+import { checkOutputs, checkInputsAndOutputs, saveImage } from './outputs.js';
 import { renderSettingsSchema } from '../../common/settings.js';
 import { backendOption, formatDuration } from './parse.js';
 import { numberIn, settingNumber } from './ranges.js';
@@ -40,7 +40,7 @@ export function registerInstantCommand(program: Command): void {
     .action(async (options: InstantOptions) => {
       const started = Date.now();
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      await refuseInputsAsOutputs([['--out', options.out]], [['--content', options.content]]);
+      await checkInputsAndOutputs([['--out', options.out]], [['--content', options.content]]);
       const outputs = await checkOutputs(options.out, undefined, log);
       const models = options.modelsDir ? { models: modelsLocation({ dir: options.modelsDir }) } : {};
       const saved = async (image: Parameters<typeof saveImage>[1]) => {

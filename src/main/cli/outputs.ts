@@ -17,10 +17,11 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 }
 
 /**
- * Refuses an output that is one of the inputs (`--out` naming the content photo, through a link or not):
- * the person's file would be replaced by the result. Thrown as BAD_INPUT, before any work.
+ * Refuses, before any work, an input that is not there or not a file, and an output that is one of the
+ * inputs (`--out` naming the content photo, through a link or not: the person's file would be replaced by
+ * the result). Each refusal is BAD_INPUT and names its option.
  */
-export async function refuseInputsAsOutputs(outputs: readonly Named[], inputs: readonly Named[]): Promise<void> {
+export async function checkInputsAndOutputs(outputs: readonly Named[], inputs: readonly Named[]): Promise<void> {
   for (const [outFlag, out] of outputs) {
     if (out === undefined) continue;
     for (const [inFlag, input] of inputs) {
@@ -28,6 +29,12 @@ export async function refuseInputsAsOutputs(outputs: readonly Named[], inputs: r
         throw new AtelierError('BAD_INPUT', `${outFlag} names the same file as ${inFlag} ("${basename(input)}"): Atelier never writes over an input; choose another ${outFlag} file`);
       }
     }
+  }
+  for (const [flag, input] of inputs) {
+    if (input === undefined) continue;
+    const found = await stat(input).catch(() => undefined);
+    if (!found) throw new AtelierError('BAD_INPUT', `${flag}: "${input}" was not found`);
+    if (!found.isFile()) throw new AtelierError('BAD_INPUT', `${flag}: "${input}" is not a file`);
   }
 }
 

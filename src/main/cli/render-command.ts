@@ -5,7 +5,7 @@ import { AtelierError } from '../../common/errors.js';
 import { DEVICE_CHOICES, planRender, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
-import { checkOutputs, refuseInputsAsOutputs, saveImage, saveReport, type Saved } from './outputs.js';
+import { checkOutputs, checkInputsAndOutputs, saveImage, saveReport, type Saved } from './outputs.js';
 import { backendOption, collect, formatDuration, formatLoss, nameList } from './parse.js';
 import { listIn, numberIn, settingNumber, wholeNumber } from './ranges.js';
 import { RenderProgressBar } from './progress-bar.js';
@@ -144,7 +144,7 @@ function checkSettings(request: RenderRequest): void {
 async function runRender(options: RenderOptions): Promise<number> {
   const request = toRequest(options);
   checkSettings(request);
-  await refuseInputsAsOutputs(
+  await checkInputsAndOutputs(
     [['--out', options.out], ['--report', options.report]],
     [['--content', request.content], ...request.styles.map((s) => ['--style', s.path] as const), ['--init', request.initImage]],
   );
