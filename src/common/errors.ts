@@ -12,7 +12,7 @@ export const ERROR_CODES = [
   // Export.
   'NO_ORIGINAL_SIZE', 'NO_SETTINGS', 'BAD_SETTINGS',
   // The engine and the queue.
-  'TOO_LARGE', 'RENDER_CRASHED', 'RENDER_NOT_STORED', 'QUEUE_CLOSED', 'BACKEND_UNAVAILABLE',
+  'TOO_LARGE', 'RENDER_DIVERGED', 'RENDER_CRASHED', 'RENDER_NOT_STORED', 'QUEUE_CLOSED', 'BACKEND_UNAVAILABLE',
   // Models.
   'MODELS_MISSING', 'MODELS_CORRUPT', 'MODELS_DOWNLOAD_FAILED', 'MODELS_READ_ONLY',
   // The shells: IPC, web mode's server, the renderer's web transport.

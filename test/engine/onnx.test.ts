@@ -172,7 +172,8 @@ describe('stylize on onnx (real VGG19 weights)', () => {
   it.each([
     { mode: 'transfer', optimizer: 'lbfgs', init: 'content' },
     { mode: 'transfer', optimizer: 'adam', init: 'style', pooling: 'max', tvKind: 'squared' },
-    { mode: 'transfer', optimizer: 'gd', init: 'image', learningRate: 1e-3 },
+    // Gradient descent at its default learning rate (a step scaled to the gradient).
+    { mode: 'transfer', optimizer: 'gd', init: 'image' },
     { mode: 'content', optimizer: 'lbfgs', init: 'noise' },
     { mode: 'texture', optimizer: 'lbfgs', init: 'noise', pooling: 'max' },
   ] as const)('$mode from $init with $optimizer lowers the loss', async (settings) => {
@@ -184,6 +185,12 @@ describe('stylize on onnx (real VGG19 weights)', () => {
     const result = await stylize(executor, inputs, { ...QUICK, ...settings });
     expect(result.losses.final.total).toBeLessThan(result.losses.initial.total);
     expect(result.plan.init).toBe(settings.init);
+  });
+
+  it.each(['lbfgs', 'adam', 'gd'] as const)('stops with RENDER_DIVERGED on an infinite loss (%s) and on a render that never improves', async (optimizer) => {
+    const failure = (settings: RenderSettingsInput) => stylize(executor, { content: photo, styles: [starryNight] }, { ...QUICK, optimizer, ...settings }).then(() => undefined, (e: unknown) => e as { code: string; message: string });
+    expect(await failure({ styleWeight: 1e39 })).toMatchObject({ code: 'RENDER_DIVERGED', message: expect.stringMatching(/finite number at iteration 1/) });
+    if (optimizer === 'gd') expect(await failure({ learningRate: 1000, iterations: 2 })).toMatchObject({ code: 'RENDER_DIVERGED', message: expect.stringMatching(/no iteration lowered the loss/) });
   });
 
   it('renders coarse to fine with two blended styles and keepColors, keeping the photo’s chroma', async () => {

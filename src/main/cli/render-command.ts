@@ -57,7 +57,7 @@ export function registerRenderCommand(program: Command): void {
     .addOption(new Option('--schedule <kind>', 'automatic iterations when --iterations is not given: standard, or finest (about five times longer, closest to the reference)').choices(SCHEDULES))
     .addOption(new Option('--network <name>', 'VGG network for the losses (default vgg19; vgg16 must be installed: atelier models install --only vgg16)').choices(VGG_NETWORKS))
     .addOption(new Option('--optimizer <name>', 'pixel optimizer (default lbfgs)').choices(OPTIMIZERS))
-    .option('--learning-rate <lr>', 'Adam step size in pixel units (default 5)', number)
+    .option('--learning-rate <lr>', 'step size in pixel units: Adam\'s, and gradient descent\'s mean step (default 5)', number)
     .option('--history-size <m>', 'L-BFGS history length (default 10)', integer)
     .option('--init <start>', `starting image: ${INITS.filter((i) => i !== 'image').join(', ')}, or an image file`)
     .option('--seed <n>', 'random seed for noise (default 0)', integer)

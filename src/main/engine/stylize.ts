@@ -1,4 +1,5 @@
 import type { RenderOutcome, RenderProgress, RgbImage, StageReport } from '../../common/progress.js';
+import { AtelierError } from '../../common/errors.js';
 import type { LossTerms, RenderSettingsInput } from '../../common/settings.js';
 import { activeBackend } from './backend/index.js';
 import type { Executor, NetworkImage, StageEvaluation } from './executor.js';
@@ -54,6 +55,7 @@ export async function stylize(executor: Executor, inputs: StylizeInputs, setting
   let initial: LossTerms | undefined;
   let best: { image: Pixels; terms: LossTerms } | undefined;
   let cancelled = false;
+  let improved = false;
 
   try {
     for (const [index, stage] of plan.stages.entries()) {
@@ -73,11 +75,16 @@ export async function stylize(executor: Executor, inputs: StylizeInputs, setting
         }
       });
       best = result.best;
+      improved ||= result.improved;
       reports.push({ size: stage.size, width: stage.width, height: stage.height, iterations: result.iterations, ms: performance.now() - stageStarted });
       if (result.cancelled) {
         cancelled = true;
         break;
       }
+    }
+    const ran = reports.reduce((sum, r) => sum + r.iterations, 0);
+    if (ran > 0 && !improved && !cancelled) {
+      throw new AtelierError('RENDER_DIVERGED', `no iteration lowered the loss (${best!.terms.total.toExponential(2)}): the result would be the starting image. ${remedy(plan)}`);
     }
     const last = plan.stages.at(-1)!;
     const finalImage = tf.tidy(() => {
@@ -160,11 +167,12 @@ type IterationListener = (iteration: number, terms: LossTerms, x: Pixels) => voi
 
 async function runStage(
   executor: Executor, plan: RenderPlan, stage: StagePlan, sources: Sources, start: Pixels, hooks: StylizeHooks, onIteration: IterationListener,
-): Promise<{ best: { image: Pixels; terms: LossTerms }; iterations: number; cancelled: boolean }> {
+): Promise<{ best: { image: Pixels; terms: LossTerms }; iterations: number; cancelled: boolean; improved: boolean }> {
   const prepared = await executor.prepare({ plan, stage, ...stageSources(stage, sources) });
   const x: Pixels = { ...start, data: Float32Array.from(start.data) };
   const optimizer = createStageOptimizer(plan);
   let best: { image: Pixels; terms: LossTerms } | undefined;
+  let improved = false;
   let iteration = 0;
   let cancelled = false;
   try {
@@ -178,20 +186,55 @@ async function runStage(
       const before = Float32Array.from(x.data);
       let evaluated!: StageEvaluation;
       await optimizer.step(x.data, async (image) => {
-        evaluated = await prepared.evaluate(image);
+        evaluated = checkFinite(await prepared.evaluate(image), plan, stage, iteration);
         return { loss: evaluated.terms.total, grad: evaluated.grad };
       });
       const { terms } = evaluated;
-      if (!best || terms.total < best.terms.total) best = { image: { ...x, data: before }, terms };
+      if (!best || terms.total < best.terms.total) {
+        best = { image: { ...x, data: before }, terms };
+        improved = iteration > 0;
+      }
       onIteration(iteration, terms, x);
+    }
+    // The image after the last step was never evaluated; when nothing beat the start it is measured, so
+    // that a stage whose only progress is its last step still counts.
+    if (iteration > 0 && !improved) {
+      const last = checkFinite(await prepared.evaluate(x.data), plan, stage, iteration);
+      if (last.terms.total < best!.terms.total) {
+        best = { image: x, terms: last.terms };
+        improved = true;
+      }
     }
     // No iteration ran (zero iterations, or cancelled at once): the start is the best there is.
     best ??= { image: x, terms: (await prepared.evaluate(x.data)).terms };
-    return { best, iterations: iteration, cancelled };
+    return { best, iterations: iteration, cancelled, improved };
   } finally {
     optimizer.dispose();
     prepared.dispose();
   }
+}
+
+/** What to change when the optimization blows up or stands still, by optimizer. */
+function remedy(plan: RenderPlan): string {
+  const { optimizer, learningRate } = plan.settings;
+  if (optimizer === 'lbfgs') return 'Try the Adam optimizer, or lower the style weight.';
+  return `Lower the learning rate (now ${learningRate}), or use the L-BFGS optimizer.`;
+}
+
+/**
+ * A NaN or infinite loss or gradient ends the render with the reason: passing it on would leave the
+ * optimizer's pixels meaningless while the render still "finished".
+ */
+function checkFinite(evaluation: StageEvaluation, plan: RenderPlan, stage: StagePlan, iteration: number): StageEvaluation {
+  const { terms, grad } = evaluation;
+  let finite = Number.isFinite(terms.total);
+  for (let i = 0; finite && i < grad.length; i++) finite = Number.isFinite(grad[i]!);
+  if (finite) return evaluation;
+  const what = Number.isFinite(terms.total) ? 'gradient' : `loss (${terms.total})`;
+  throw new AtelierError(
+    'RENDER_DIVERGED',
+    `the ${what} stopped being a finite number at iteration ${iteration + 1} of the ${stage.width}×${stage.height} stage (${plan.settings.optimizer} optimizer). ${remedy(plan)}`,
+  );
 }
 
 function preview(x: Pixels, plan: RenderPlan, content: tf.Tensor4D | undefined): RgbImage {

@@ -41,6 +41,7 @@ const TITLES: Record<ErrorCode, string> = {
   BAD_SETTINGS: 'Those settings cannot be used',
   // Queue.
   RENDER_CRASHED: 'The render stopped unexpectedly',
+  RENDER_DIVERGED: 'The painting went wrong',
   QUEUE_CLOSED: 'The render queue has stopped',
   BACKEND_UNAVAILABLE: 'Not available on this machine',
   TOO_LARGE: 'Too large',

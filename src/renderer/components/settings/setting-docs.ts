@@ -11,7 +11,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   iterations: { label: 'Iterations', help: 'Optimizer steps per stage: one number for all, or one per stage; empty chooses them from the size.' },
   schedule: { label: 'Schedule', help: 'How long the automatic schedule paints while Iterations is empty: Finest runs about five times longer and came closest to the best-known results.' },
   optimizer: { label: 'Optimizer', help: 'L-BFGS converges in fewer steps (the paper’s choice); Adam is steadier at large sizes; Gradient is plain gradient descent.' },
-  learningRate: { label: 'Learning rate', help: 'Adam’s step size in pixel units (0–255).' },
+  learningRate: { label: 'Learning rate', help: 'Step size in pixel units (0–255): Adam’s, and gradient descent’s mean step.' },
   historySize: { label: 'History size', help: 'How many past steps L-BFGS remembers to estimate curvature.' },
   init: { label: 'Start from', help: 'The starting image: the content photo, seeded noise, the style image, or a starting picture (an instant result being refined).' },
   seed: { label: 'Seed', help: 'Random seed for the noise; same settings and seed give the same picture.' },
