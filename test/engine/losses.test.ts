@@ -174,7 +174,7 @@ describe('lossTerms', () => {
     const [content, style, image] = images as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const settings = {
       size: 16, scales: [16], contentLayers: ['conv2_1'], styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [3, 1],
-      contentWeight: 2, styleWeight: 5, tvWeight: 7, tvKind: 'squared' as const, pooling: 'avg' as const,
+      contentWeight: 2, styleWeight: 5, tvWeight: 7, tvKind: 'squared' as const, pooling: 'avg' as const, lossNormalization: 'paper' as const,
     };
     const plan = planRender(settings, { content: { width, height }, styles: [{ width, height }] });
     const targets = computeTargets(vgg, plan, content, [style]);

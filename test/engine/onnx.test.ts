@@ -66,17 +66,20 @@ function relativeError(a: Float32Array, b: Float32Array): number {
 // Weights that give the three terms similar sizes, so an error in any one of them shows.
 const BASE: RenderSettingsInput = {
   contentLayers: ['conv2_2', 'conv3_1'], styleLayers: ['conv1_1', 'conv2_1', 'conv3_1'], styleLayerWeights: [1, 2, 3],
-  contentWeight: 100, styleWeight: 1, styleBlend: [2, 1],
+  contentWeight: 100, styleWeight: 1, styleBlend: [2, 1], lossNormalization: 'paper',
 };
 const CASES = [
   { pooling: 'max', tvKind: 'l1', tvWeight: 1000 },
   { pooling: 'avg', tvKind: 'l1', tvWeight: 1000 },
   { pooling: 'max', tvKind: 'squared', tvWeight: 1 },
   { pooling: 'avg', tvKind: 'squared', tvWeight: 1 },
+  // Each layer's error relative to its target's norm: terms of order 1, so other weights balance them.
+  { pooling: 'max', tvKind: 'l1', tvWeight: 0.01, lossNormalization: 'relative', contentWeight: 1, styleWeight: 30 },
+  { pooling: 'avg', tvKind: 'squared', tvWeight: 1e-5, lossNormalization: 'relative', contentWeight: 1, styleWeight: 30 },
 ] as const;
 
 describe('the onnx objective', () => {
-  it.each(CASES)('has the loss terms and the gradient of the tfjs objective ($pooling pooling, $tvKind TV, two styles)', async (options) => {
+  it.each(CASES)('has the loss terms and the gradient of the tfjs objective ($pooling pooling, $tvKind TV, two styles, $lossNormalization)', async (options) => {
     const setup = stageSetup({ ...BASE, ...options });
     const before = tf.memory().numTensors;
     const [onnx, tfjs] = [await evaluateOn(onnxRandom, setup), await evaluateOn(tfjsExecutor(vgg), setup)];
@@ -100,7 +103,7 @@ describe('the onnx objective', () => {
     expect(relativeError(onnx.grad, tfjs.grad)).toBeLessThan(1e-4);
   });
 
-  it.each(CASES)('has the directional derivatives that finite differences measure ($pooling pooling, $tvKind TV)', async (options) => {
+  it.each(CASES)('has the directional derivatives that finite differences measure ($pooling pooling, $tvKind TV, $lossNormalization)', async (options) => {
     const prepared = await onnxRandom.prepare(stageSetup({ ...BASE, ...options }));
     try {
       const { grad } = await prepared.evaluate(image);

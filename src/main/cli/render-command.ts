@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { VGG_NETWORKS } from '../../common/networks.js';
-import { INITS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
+import { COLOUR_TRANSFERS, INITS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
 import { DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
@@ -34,6 +34,8 @@ interface RenderOptions {
   tvKind?: RenderSettingsInput['tvKind'];
   pooling?: RenderSettingsInput['pooling'];
   keepColors?: boolean;
+  styleScale?: number;
+  colourTransfer?: RenderSettingsInput['colourTransfer'];
   progressEvery?: number;
   backend: BackendChoice;
   device: OnnxDeviceChoice;
@@ -69,7 +71,9 @@ export function registerRenderCommand(program: Command): void {
     .option('--tv-weight <γ>', 'total variation weight γ', number)
     .addOption(new Option('--tv-kind <kind>', 'total variation: l1, or squared (exponent 1.25)').choices(TV_KINDS))
     .addOption(new Option('--pooling <kind>', 'VGG pooling (default max)').choices(POOLINGS))
-    .option('--keep-colors', 'keep the colours of the content photo (luminance-only transfer)')
+    .option('--keep-colors', 'keep the colours of the content photo (the result\'s luminance with the photo\'s chroma, after the transfer)')
+    .addOption(new Option('--colour-transfer <kind>', 'colour control before the transfer: none, luminance (paint the luminance only, keep the photo\'s colours), or match (the style image recoloured to the photo\'s colour statistics)').choices(COLOUR_TRANSFERS))
+    .option('--style-scale <s>', 'the style image\'s long side as a multiple of each stage\'s (default 1): above 1 finer strokes, below 1 larger', number)
     .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
     .addOption(backendOption('compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)'))
     .addOption(new Option('--device <name>', 'onnx execution provider (auto: a GPU provider that starts, else cpu)').choices(DEVICE_CHOICES).default('auto'))
@@ -106,6 +110,8 @@ function toRequest(options: RenderOptions): RenderRequest {
     tvKind: options.tvKind,
     pooling: options.pooling,
     keepColors: options.keepColors,
+    styleScale: options.styleScale,
+    colourTransfer: options.colourTransfer,
     progressEvery: options.progressEvery,
   };
   return {

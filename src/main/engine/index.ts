@@ -12,5 +12,6 @@ export { estimateIterationBytes, maxRenderPixels, memoryLimitBytes } from './mem
 export type { RenderPlan, StagePlan } from './plan.js';
 export { onnxExecutor } from './onnx/onnx-executor.js';
 export { loadOnnxRuntime } from './onnx/runtime.js';
-export { styleContentDistances, type Distances } from './distances.js';
+export { styleContentDistances, type DistanceOptions, type Distances } from './distances.js';
 export * from './fast-style/index.js';
+export { blendStats, colourDistance, colourStats, type ColourStats } from './colour-stats.js';
