@@ -8,6 +8,7 @@ import { readImage, writeImage } from '../services/images/index.js';
 import { loadExecutor, renderFiles } from '../services/render/index.js';
 import { BUILT_IN_PRESETS } from '../services/presets/built-in.js';
 import { contactSheet } from './contact-sheet.js';
+import { strokeLength } from './stroke-size.js';
 import { backendOption, integer, nameList } from './parse.js';
 import { REFERENCE_PAIRS, type ReferencePair } from './reference-pairs.js';
 
@@ -57,6 +58,9 @@ interface Row {
   /** Lab mean/std distance to the painting's colours: ours and the reference's. */
   colour: number;
   referenceColour: number;
+  /** Stroke size in pixels (stroke-size.ts): ours and the reference's. */
+  strokes: number;
+  referenceStrokes: number;
   withinBounds: boolean;
 }
 
@@ -96,6 +100,7 @@ async function measurePair(executor: Executor, options: QualityOptions, pair: Re
       pair: pair.reference, seconds: Math.round(seconds), styleRatio, contentRatio,
       maxStyleRatio: mine.max.style / theirs.max.style, maxContentRatio: mine.max.content / theirs.max.content,
       colour: colourDistance(colourStats(ours.image), painting), referenceColour: colourDistance(colourStats(reference.image), painting),
+      strokes: strokeLength(ours.image), referenceStrokes: strokeLength(reference.image),
       withinBounds: styleRatio <= QUALITY_BOUNDS.style && contentRatio <= QUALITY_BOUNDS.content,
     },
     pictures: [photo.image, ...styleImages, reference.image, ours.image],
@@ -150,7 +155,8 @@ export function registerQualityBench(program: Command): void {
         pair: r.pair, s: r.seconds,
         'style ×': r.styleRatio.toFixed(2), 'content ×': r.contentRatio.toFixed(2),
         'max style ×': r.maxStyleRatio.toFixed(2), 'max content ×': r.maxContentRatio.toFixed(2),
-        colour: r.colour.toFixed(1), 'ref colour': r.referenceColour.toFixed(1), ok: r.withinBounds ? 'yes' : 'NO',
+        colour: r.colour.toFixed(1), 'ref colour': r.referenceColour.toFixed(1),
+        strokes: r.strokes.toFixed(1), 'ref strokes': r.referenceStrokes.toFixed(1), ok: r.withinBounds ? 'yes' : 'NO',
       })));
       console.log(`${held ? 'every pair within the bounds' : 'NOT every pair within the bounds'}; contact sheet: ${sheetFile}`);
     });
