@@ -84,16 +84,16 @@ export function createLbfgs({ historySize, learningRate = 1 }: LbfgsOptions): Lb
         history.length = 0;
         direction = negate(grad);
       }
-      // Without curvature information −g has no natural scale, so the move gets an L1 length of
-      // learningRate. torch.optim.LBFGS caps it (min(1, 1/|g|₁)) on its first iteration only; we set it
-      // whenever the history is empty (first step, after a restart, or while every pair failed the
-      // curvature test), and set rather than cap so that a loss of small units does not crawl.
+      // Without curvature information −g has no natural scale, so cap the move at an L1 length of
+      // learningRate. torch.optim.LBFGS does this on its first iteration only; we do it whenever the
+      // history is empty (first step, after a restart, or while every pair failed the curvature test).
+      // A loss of small units then takes a small first step; the next one is scaled by its curvature.
       let stepLength = learningRate;
       if (history.length === 0) {
         let gradL1 = 0;
         for (let i = 0; i < grad.length; i++) gradL1 += Math.abs(grad[i]!);
         if (!Number.isFinite(gradL1)) throw new RangeError('L-BFGS: the gradient is not finite');
-        if (gradL1 > 0) stepLength /= gradL1;
+        stepLength *= Math.min(1, 1 / gradL1);
       }
       const xBefore = previous?.x.length === x.length ? previous.x : new Float32Array(x.length);
       xBefore.set(x);
