@@ -58,7 +58,7 @@ export function defaultSchedule(size: number, schedule: Schedule = 'standard'): 
  * paints as it did.
  */
 export const SETTINGS_VERSION = 2;
-export const DEFAULT_STYLE_WEIGHT = 100;
+export const DEFAULT_STYLE_WEIGHT = 10;
 const VERSION_1_DEFAULTS = { lossNormalization: 'paper', styleWeight: 4.4e-4, tvWeight: 5 } as const;
 
 /** A stored settings object as version 2 settings; anything else (not an object) is passed to the schema to refuse. */

@@ -38,7 +38,7 @@ describe('error words', () => {
 describe('settings form', () => {
   it('shows the schema defaults and converts back to valid settings', () => {
     const form = toForm({});
-    expect(form).toMatchObject({ mode: 'transfer', size: '512', scales: '', iterations: '', styleWeight: '100', init: '', styleScale: '1', colourTransfer: 'none', lossNormalization: 'relative' });
+    expect(form).toMatchObject({ mode: 'transfer', size: '512', scales: '', iterations: '', styleWeight: '10', init: '', styleScale: '1', colourTransfer: 'none', lossNormalization: 'relative' });
     const { settings, valid, errors } = fromForm(form);
     expect(errors).toEqual({});
     expect(valid).toBe(true);
@@ -77,7 +77,7 @@ describe('settings form', () => {
   });
 
   it('compares settings by what they render', () => {
-    expect(sameSettings({}, { size: 512, styleWeight: 100 })).toBe(true);
+    expect(sameSettings({}, { size: 512, styleWeight: 10 })).toBe(true);
     // The same number in other units is another look.
     expect(sameSettings({ styleWeight: 100 }, { styleWeight: 100, lossNormalization: 'paper' })).toBe(false);
     // Size and schedule are the pair's, not the look's.

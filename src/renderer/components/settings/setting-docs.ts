@@ -19,7 +19,7 @@ export const SETTING_DOCS: Record<SettingsField, { label: string; help: string }
   styleLayers: { label: 'Style layers', help: 'VGG19 layers whose Gram matrices must match the painting; lower layers give finer texture.' },
   styleLayerWeights: { label: 'Style-layer weights', help: 'Weight of each style layer, comma-separated (normalized to sum 1); empty for equal.' },
   contentWeight: { label: 'Content weight (α)', help: 'How strongly the result keeps the photo’s content.' },
-  styleWeight: { label: 'Style weight (β)', help: 'How strongly it takes on the style, the same for every painting: 30 keeps more of the photo, 1000 little but its layout.' },
+  styleWeight: { label: 'Style weight (β)', help: 'How strongly it takes on the style, the same for every painting: 3 keeps more of the photo, 100 little but its layout.' },
   tvWeight: { label: 'TV weight (γ)', help: 'Total-variation smoothness: higher values remove speckle and fine noise.' },
   tvKind: { label: 'TV kind', help: 'L1 (anisotropic) keeps edges; squared (((∂x)²+(∂y)²)^1.25) smooths more evenly.' },
   network: { label: 'Network', help: 'The VGG network whose layers measure content and style: VGG19 (Gatys et al.) or VGG16 (Chollet’s Keras notebook).' },
