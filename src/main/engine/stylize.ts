@@ -79,8 +79,9 @@ export async function stylize(executor: Executor, inputs: StylizeInputs, setting
         break;
       }
     }
+    // One step may be too small to measure (L-BFGS caps its first); from two on, standing still is a failure.
     const ran = reports.reduce((sum, r) => sum + r.iterations, 0);
-    if (ran > 0 && !improved && !cancelled) {
+    if (ran > 1 && !improved && !cancelled) {
       throw new AtelierError('RENDER_DIVERGED', `no iteration lowered the loss (${best!.terms.total.toExponential(2)}): the result would be the starting image. ${remedy(plan)}`);
     }
     const last = plan.stages.at(-1)!;
