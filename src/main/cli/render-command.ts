@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { VGG_NETWORKS } from '../../common/networks.js';
-import { COLOUR_TRANSFERS, INITS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
+import { COLOUR_TRANSFERS, INITS, LOSS_NORMALIZATIONS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
 import { DEVICE_CHOICES, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
 import { renderFiles, type RenderRequest, type RenderResult } from '../services/render/index.js';
@@ -35,6 +35,7 @@ interface RenderOptions {
   pooling?: RenderSettingsInput['pooling'];
   keepColors?: boolean;
   styleScale?: number;
+  lossNormalization?: RenderSettingsInput['lossNormalization'];
   colourTransfer?: RenderSettingsInput['colourTransfer'];
   progressEvery?: number;
   backend: BackendChoice;
@@ -73,6 +74,7 @@ export function registerRenderCommand(program: Command): void {
     .addOption(new Option('--pooling <kind>', 'VGG pooling (default max)').choices(POOLINGS))
     .option('--keep-colors', 'keep the colours of the content photo (the result\'s luminance with the photo\'s chroma, after the transfer)')
     .addOption(new Option('--colour-transfer <kind>', 'colour control before the transfer: none, luminance (paint the luminance only, keep the photo\'s colours), or match (the style image recoloured to the photo\'s colour statistics)').choices(COLOUR_TRANSFERS))
+    .addOption(new Option('--loss-normalization <kind>', 'relative (each term against its target: the default, version 2\'s units) or paper (Gatys et al.\'s, version 1\'s units)').choices(LOSS_NORMALIZATIONS))
     .option('--style-scale <s>', 'the style image\'s long side as a multiple of each stage\'s (default 1): above 1 finer strokes, below 1 larger', number)
     .option('--progress-every <n>', 'iterations between progress updates (default 10)', integer)
     .addOption(backendOption('compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)'))
@@ -111,6 +113,7 @@ function toRequest(options: RenderOptions): RenderRequest {
     pooling: options.pooling,
     keepColors: options.keepColors,
     styleScale: options.styleScale,
+    lossNormalization: options.lossNormalization,
     colourTransfer: options.colourTransfer,
     progressEvery: options.progressEvery,
   };
