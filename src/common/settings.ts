@@ -16,6 +16,15 @@ export const OPTIMIZERS = ['adam', 'lbfgs', 'gd'] as const;
 export const INITS = ['content', 'noise', 'style', 'image'] as const;
 export const POOLINGS = ['max', 'avg'] as const;
 export const TV_KINDS = ['l1', 'squared'] as const;
+/**
+ * How each layer's loss is scaled. 'relative': by the target's own squared norm, Σ(F − P)²/ΣP² and
+ * Σ(G − A)²/ΣA², so every term is a relative error whatever the painting's (or photo's) scale of
+ * activations, and one style weight holds across paintings. 'paper': Gatys et al.'s ½·mean((F − P)²)
+ * and Σ(G − A)²/(4N²M²), whose balance moves with the painting; what settings saved before version 2 use.
+ */
+export const COLOUR_TRANSFERS = ['none', 'luminance', 'match'] as const;
+export const LOSS_NORMALIZATIONS = ['relative', 'paper'] as const;
+export type LossNormalization = (typeof LOSS_NORMALIZATIONS)[number];
 
 /** Largest long side the app accepts for a render at all; memory checks refine this per backend. */
 const MAX_RENDER_SIZE = 4096;
@@ -43,11 +52,31 @@ export function defaultSchedule(size: number, schedule: Schedule = 'standard'): 
 }
 
 /**
+ * Version 2 measures every loss term relative to its target (lossNormalization 'relative') and re-expresses
+ * the weights in those units. Version 1 settings (no `version` field) keep the paper's normalization and the
+ * version 1 defaults for the weights they left unset, so a pair, preset or exported image saved before
+ * paints as it did.
+ */
+export const SETTINGS_VERSION = 2;
+export const DEFAULT_STYLE_WEIGHT = 10;
+const VERSION_1_DEFAULTS = { lossNormalization: 'paper', styleWeight: 4.4e-4, tvWeight: 5 } as const;
+
+/** A stored settings object as version 2 settings; anything else (not an object) is passed to the schema to refuse. */
+export function migrateStoredSettings(stored: unknown): unknown {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return stored;
+  const settings = stored as Record<string, unknown>;
+  if (settings.version !== undefined && settings.version !== 1) return stored;
+  return { ...VERSION_1_DEFAULTS, ...settings, version: SETTINGS_VERSION };
+}
+
+/**
  * Everything that decides what a render produces. Shared by the CLI, presets, the queue and the UI,
  * so a preset file, a CLI report and an exported image's metadata all carry the same object.
  */
 export const renderSettingsSchema = z
   .object({
+    /** Which units the weights are in; stored settings without it are from before version 2 (`migrateStoredSettings`). */
+    version: z.number().int().min(1).max(SETTINGS_VERSION).default(SETTINGS_VERSION),
     mode: z.enum(MODES).default('transfer'),
     /** Long side of the result in pixels. */
     size: size.default(512),
@@ -67,12 +96,13 @@ export const renderSettingsSchema = z
     /** Per style layer weights (w_l in the paper); defaults to equal weights summing to 1. */
     styleLayerWeights: z.array(z.number().nonnegative()).optional(),
     contentWeight: z.number().nonnegative().default(1),
-    // Chosen with `npm run bench:quality` (README, "Quality against the reference"): with max pooling and
-    // the default schedule, the style distance stays within 1.25× and the content distance within 1.1× of
-    // jcjohnson/neural-style's results on the four sample pairs. Lower keeps more of the photo.
-    styleWeight: z.number().nonnegative().default(4.4e-4),
-    tvWeight: z.number().nonnegative().default(5),
+    // In version 2's relative units (lossNormalization): chosen with `npm run bench:quality` over every
+    // reference pair (README, "Quality against the reference"). Lower keeps more of the photo.
+    styleWeight: z.number().nonnegative().default(DEFAULT_STYLE_WEIGHT),
+    // Version 1's 5 on a content loss about 2·10⁵ times larger (½·mean(P²) of conv4_2 on the sample photos).
+    tvWeight: z.number().nonnegative().default(2e-5),
     tvKind: z.enum(TV_KINDS).default('l1'),
+    lossNormalization: z.enum(LOSS_NORMALIZATIONS).default('relative'),
     // Max pooling, as VGG19 was trained and as neural-style renders: with average pooling the same weights
     // left 2–5× the reference's style distance (the photo's colours survived under the strokes).
     pooling: z.enum(POOLINGS).default('max'),
@@ -80,6 +110,18 @@ export const renderSettingsSchema = z
     init: z.enum(INITS).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     keepColors: z.boolean().default(false),
+    /**
+     * Colour control before the transfer (Gatys et al. 2017): 'luminance' paints the luminance alone (the
+     * style's matched to the photo's mean and variance) and puts the photo's colours back; 'match' moves
+     * the style image's colour statistics to the photo's first. 'none': the painting's own colours.
+     */
+    colourTransfer: z.enum(COLOUR_TRANSFERS).default('none'),
+    /**
+     * The style image's long side as a multiple of each stage's long side (neural-style's -style_scale,
+     * applied per stage of the coarse-to-fine plan): above 1 the painting is seen larger, so its strokes
+     * come out finer; below 1, larger swirls.
+     */
+    styleScale: z.number().min(0.1).max(4).default(1),
     /** Blend weight of each style image; normalized to sum to 1. */
     styleBlend: z.array(z.number().nonnegative()).optional(),
     /** Emit a progress event (with preview) every this many iterations. */

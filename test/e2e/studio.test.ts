@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', ()
     const presetSelect = byTestId('preset-select');
     await presetSelect.selectOption({ label: 'Subtle' });
     expect(await presetSelect.inputValue()).toBe('builtin-subtle');
-    expect(await byTestId('setting-style-weight').inputValue()).toBe('0.0002');
+    expect(await byTestId('setting-style-weight').inputValue()).toBe('2.5');
     await page.getByRole('complementary', { name: 'Render settings' }).getByText('More of the photo: a light coat of the style').waitFor();
     await waitSaved();
     expect(await byTestId('render-button').isEnabled()).toBe(true);
@@ -284,7 +284,7 @@ describe.skipIf(!hasChromium)('the studio end to end in Chromium (web mode)', ()
     expect(await byTestId('setting-size').inputValue()).toBe(SIZE);
     expect(await byTestId('setting-scales').inputValue()).toBe(SIZE);
     expect(await byTestId('setting-iterations').inputValue()).toBe(ITERATIONS);
-    expect(await byTestId('setting-style-weight').inputValue()).toBe('0.0002');
+    expect(await byTestId('setting-style-weight').inputValue()).toBe('2.5');
     // A settings drop is not an import: the library still holds the two images.
     expect(await count('[data-testid="library-item"]')).toBe(2);
     await waitSaved();

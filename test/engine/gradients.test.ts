@@ -210,15 +210,18 @@ describe('the objective (evaluate)', () => {
     { pooling: 'avg', tvKind: 'l1' },
     { pooling: 'max', tvKind: 'squared' },
     { pooling: 'avg', tvKind: 'squared' },
+    { pooling: 'max', tvKind: 'l1', lossNormalization: 'relative' },
   ] as const;
 
-  it.each(cases)('has the directional derivatives that finite differences measure ($pooling pooling, $tvKind TV)', ({ pooling, tvKind }) => {
+  it.each(cases)('has the directional derivatives that finite differences measure ($pooling pooling, $tvKind TV, $lossNormalization)', ({ pooling, tvKind, lossNormalization = 'paper' }: { pooling: 'max' | 'avg'; tvKind: 'l1' | 'squared'; lossNormalization?: 'paper' | 'relative' }) => {
     // Weights that give the three terms similar sizes, so an error in any one of them shows.
     const plan = planRender(
       {
         mode: 'transfer', size: 16, scales: [16], pooling, tvKind,
         contentLayers: ['conv2_1'], styleLayers: ['conv1_1', 'conv2_1'],
-        contentWeight: 100, styleWeight: 1, tvWeight: tvKind === 'l1' ? 1000 : 1,
+        contentWeight: 100, styleWeight: 1, tvWeight: tvKind === 'l1' ? 1000 : 1, lossNormalization,
+        // Relative terms are of order 1.
+        ...(lossNormalization === 'relative' && { contentWeight: 1, styleWeight: 10, tvWeight: 0.01 }),
       },
       { content: { width, height }, styles: [{ width, height }] },
     );

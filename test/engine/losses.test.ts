@@ -174,7 +174,7 @@ describe('lossTerms', () => {
     const [content, style, image] = images as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const settings = {
       size: 16, scales: [16], contentLayers: ['conv2_1'], styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [3, 1],
-      contentWeight: 2, styleWeight: 5, tvWeight: 7, tvKind: 'squared' as const, pooling: 'avg' as const,
+      contentWeight: 2, styleWeight: 5, tvWeight: 7, tvKind: 'squared' as const, pooling: 'avg' as const, lossNormalization: 'paper' as const,
     };
     const plan = planRender(settings, { content: { width, height }, styles: [{ width, height }] });
     const targets = computeTargets(vgg, plan, content, [style]);
@@ -209,5 +209,40 @@ describe('lossTerms', () => {
     expectClose(tvTerm, tv);
     expectClose(total, c + s + tv);
     for (const term of [c, s, tv]) expect(term).toBeGreaterThan(0);
+  });
+
+  it("'relative' divides each layer's squared error by its target's squared norm", () => {
+    const [content, style, image] = images as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    const settings = {
+      size: 16, scales: [16], contentLayers: ['conv2_1'], styleLayers: ['conv1_1', 'conv2_1'], styleLayerWeights: [3, 1],
+      contentWeight: 2, styleWeight: 5, tvWeight: 0, pooling: 'max' as const, lossNormalization: 'relative' as const,
+    };
+    const plan = planRender(settings, { content: { width, height }, styles: [{ width, height }] });
+    const targets = computeTargets(vgg, plan, content, [style]);
+    const terms = tf.tidy(() => {
+      const t = lossTerms(vgg, plan, targets, image);
+      return tf.stack([t.content, t.style]);
+    });
+    const [contentTerm = NaN, styleTerm = NaN] = terms.dataSync();
+    terms.dispose();
+    disposeTargets(targets);
+
+    // Plain float64 sums over the same feature maps.
+    const sums = tf.tidy(() => {
+      const ours = vgg.features(image, ['conv1_1', 'conv2_1'], 'max');
+      const theirs = vgg.features(content, ['conv2_1'], 'max');
+      const styleFeatures = vgg.features(style, ['conv1_1', 'conv2_1'], 'max');
+      const gram = (f: tf.Tensor4D) => {
+        const m = tf.reshape(f, [f.shape[1] * f.shape[2], f.shape[3]]) as tf.Tensor2D;
+        return tf.div(tf.matMul(m, m, true, false), m.shape[0]);
+      };
+      const layer = (name: 'conv1_1' | 'conv2_1') => [tf.sum(tf.squaredDifference(gram(ours.get(name)!), gram(styleFeatures.get(name)!))), tf.sum(tf.square(gram(styleFeatures.get(name)!)))];
+      return tf.stack([tf.sum(tf.squaredDifference(ours.get('conv2_1')!, theirs.get('conv2_1')!)), tf.sum(tf.square(theirs.get('conv2_1')!)), ...layer('conv1_1'), ...layer('conv2_1')]);
+    });
+    const [cErr = NaN, cNorm = NaN, s1Err = NaN, s1Norm = NaN, s2Err = NaN, s2Norm = NaN] = sums.dataSync();
+    sums.dispose();
+    expectClose(contentTerm, (2 * cErr) / cNorm, 1e-4);
+    expectClose(styleTerm, 5 * (0.75 * (s1Err / s1Norm) + 0.25 * (s2Err / s2Norm)), 1e-4);
+    expect(contentTerm).toBeGreaterThan(0);
   });
 });

@@ -66,17 +66,20 @@ function relativeError(a: Float32Array, b: Float32Array): number {
 // Weights that give the three terms similar sizes, so an error in any one of them shows.
 const BASE: RenderSettingsInput = {
   contentLayers: ['conv2_2', 'conv3_1'], styleLayers: ['conv1_1', 'conv2_1', 'conv3_1'], styleLayerWeights: [1, 2, 3],
-  contentWeight: 100, styleWeight: 1, styleBlend: [2, 1],
+  contentWeight: 100, styleWeight: 1, styleBlend: [2, 1], lossNormalization: 'paper',
 };
 const CASES = [
   { pooling: 'max', tvKind: 'l1', tvWeight: 1000 },
   { pooling: 'avg', tvKind: 'l1', tvWeight: 1000 },
   { pooling: 'max', tvKind: 'squared', tvWeight: 1 },
   { pooling: 'avg', tvKind: 'squared', tvWeight: 1 },
+  // Each layer's error relative to its target's norm: terms of order 1, so other weights balance them.
+  { pooling: 'max', tvKind: 'l1', tvWeight: 0.01, lossNormalization: 'relative', contentWeight: 1, styleWeight: 30 },
+  { pooling: 'avg', tvKind: 'squared', tvWeight: 1e-5, lossNormalization: 'relative', contentWeight: 1, styleWeight: 30 },
 ] as const;
 
 describe('the onnx objective', () => {
-  it.each(CASES)('has the loss terms and the gradient of the tfjs objective ($pooling pooling, $tvKind TV, two styles)', async (options) => {
+  it.each(CASES)('has the loss terms and the gradient of the tfjs objective ($pooling pooling, $tvKind TV, two styles, $lossNormalization)', async (options) => {
     const setup = stageSetup({ ...BASE, ...options });
     const before = tf.memory().numTensors;
     const [onnx, tfjs] = [await evaluateOn(onnxRandom, setup), await evaluateOn(tfjsExecutor(vgg), setup)];
@@ -100,7 +103,7 @@ describe('the onnx objective', () => {
     expect(relativeError(onnx.grad, tfjs.grad)).toBeLessThan(1e-4);
   });
 
-  it.each(CASES)('has the directional derivatives that finite differences measure ($pooling pooling, $tvKind TV)', async (options) => {
+  it.each(CASES)('has the directional derivatives that finite differences measure ($pooling pooling, $tvKind TV, $lossNormalization)', async (options) => {
     const prepared = await onnxRandom.prepare(stageSetup({ ...BASE, ...options }));
     try {
       const { grad } = await prepared.evaluate(image);
@@ -172,7 +175,8 @@ describe('stylize on onnx (real VGG19 weights)', () => {
   it.each([
     { mode: 'transfer', optimizer: 'lbfgs', init: 'content' },
     { mode: 'transfer', optimizer: 'adam', init: 'style', pooling: 'max', tvKind: 'squared' },
-    { mode: 'transfer', optimizer: 'gd', init: 'image', learningRate: 1e-3 },
+    // Gradient descent at its default learning rate (a step scaled to the gradient).
+    { mode: 'transfer', optimizer: 'gd', init: 'image' },
     { mode: 'content', optimizer: 'lbfgs', init: 'noise' },
     { mode: 'texture', optimizer: 'lbfgs', init: 'noise', pooling: 'max' },
   ] as const)('$mode from $init with $optimizer lowers the loss', async (settings) => {
@@ -184,6 +188,12 @@ describe('stylize on onnx (real VGG19 weights)', () => {
     const result = await stylize(executor, inputs, { ...QUICK, ...settings });
     expect(result.losses.final.total).toBeLessThan(result.losses.initial.total);
     expect(result.plan.init).toBe(settings.init);
+  });
+
+  it.each(['lbfgs', 'adam', 'gd'] as const)('stops with RENDER_DIVERGED on an infinite loss (%s) and on a render that never improves', async (optimizer) => {
+    const failure = (settings: RenderSettingsInput) => stylize(executor, { content: photo, styles: [starryNight] }, { ...QUICK, optimizer, ...settings }).then(() => undefined, (e: unknown) => e as { code: string; message: string });
+    expect(await failure({ styleWeight: 1e300 })).toMatchObject({ code: 'RENDER_DIVERGED', message: expect.stringMatching(/finite number at iteration 1/) });
+    if (optimizer === 'gd') expect(await failure({ learningRate: 1000, iterations: 2 })).toMatchObject({ code: 'RENDER_DIVERGED', message: expect.stringMatching(/no iteration lowered the loss/) });
   });
 
   it('renders coarse to fine with two blended styles and keepColors, keeping the photo’s chroma', async () => {

@@ -23,7 +23,9 @@ function stageGraphs(settings: RenderSettingsInput): Uint8Array[] {
   const network = { network: plan.settings.network, weights, pooling: plan.settings.pooling };
   const hasContent = plan.settings.mode !== 'texture';
   const targets = targetsGraph(network, plan, hasContent ? content : undefined, styles);
-  return [targets.bytes, objectiveGraph(network, plan, plan.stages[0]!, targets.shapes)];
+  // The layers' loss scales only set constants: any value builds the same ops.
+  const scales = new Map([...plan.contentLayers.map((l) => `content:${l}`), ...plan.styleLayers.map(({ layer }) => `style:${layer}`)].map((key) => [key, 1]));
+  return [targets.bytes, objectiveGraph(network, plan, plan.stages[0]!, targets.shapes, scales)];
 }
 
 const GRAPHS: { name: string; bytes: () => Uint8Array[] }[] = [

@@ -94,8 +94,8 @@ describe('cancellation', () => {
 describe('tensor bookkeeping', () => {
   it.each([
     { optimizer: 'adam', learningRate: 5, historySize: 10, flatFrom: 1 },
-    // Steps so long that most make the loss worse: the image kept as the best must then be the older one.
-    { optimizer: 'adam', learningRate: 1000, historySize: 10, flatFrom: 1 },
+    // Steps so long that some make the loss worse: the image kept as the best must then be the older one.
+    { optimizer: 'adam', learningRate: 60, historySize: 10, flatFrom: 1 },
     // L-BFGS keeps its correction pairs in plain arrays: no tensor grows with its history.
     { optimizer: 'lbfgs', learningRate: 5, historySize: 3, flatFrom: 1 },
     { optimizer: 'gd', learningRate: 1e-3, historySize: 10, flatFrom: 1 },
@@ -113,7 +113,7 @@ describe('tensor bookkeeping', () => {
       // The result is the best image seen, whatever the last step did.
       const totals = events.map((e) => e.losses.total);
       expect(result.losses.final.total).toBe(Math.min(...totals));
-      if (learningRate === 1000) expect(totals.some((total, i) => i > 0 && total > Math.min(...totals.slice(0, i)))).toBe(true);
+      if (learningRate === 60) expect(totals.some((total, i) => i > 0 && total > Math.min(...totals.slice(0, i)))).toBe(true);
     },
   );
 });
@@ -148,6 +148,30 @@ describe('modes and optimizers', () => {
       // Without a content image the result takes the style image's proportions.
       expect(result.image.width / result.image.height).toBeCloseTo(starryNight.width / starryNight.height, 1);
     }
+  });
+});
+
+describe('a loop that never fails silently', () => {
+  it('plain gradient descent at its default learning rate lowers the loss', async () => {
+    const { result } = await render({ ...QUICK, optimizer: 'gd', iterations: 8 });
+    expect(result.plan.settings.learningRate).toBe(5);
+    expect(result.losses.final.total).toBeLessThan(0.9 * result.losses.initial.total);
+  });
+
+  it.each(['lbfgs', 'adam', 'gd'] as const)('stops with RENDER_DIVERGED when the loss overflows (%s)', async (optimizer) => {
+    // A style weight past float32's range makes the loss (or its gradient) infinite on the first evaluation.
+    const error = await render({ ...QUICK, optimizer, styleWeight: 1e300 }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AtelierError);
+    expect((error as AtelierError).code).toBe('RENDER_DIVERGED');
+    expect((error as AtelierError).message).toMatch(/finite number at iteration 1 of the 48×36 stage/);
+    expect((error as AtelierError).message).toMatch(optimizer === 'lbfgs' ? /Adam optimizer/ : /Lower the learning rate/);
+  });
+
+  it('refuses to call a render done when no iteration lowered the loss', async () => {
+    // Steps of 1000 pixel units overshoot every time; the result would be the unchanged photo.
+    const error = await render({ ...QUICK, optimizer: 'gd', learningRate: 1000, iterations: 2 }).then(() => undefined, (e: unknown) => e);
+    expect((error as AtelierError).code).toBe('RENDER_DIVERGED');
+    expect((error as AtelierError).message).toMatch(/no iteration lowered the loss.*Lower the learning rate \(now 1000\)/);
   });
 });
 

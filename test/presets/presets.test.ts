@@ -92,12 +92,13 @@ describe('user presets', () => {
   it('are saved with a new UUID, kept in presets.json, and listed after the built-ins by name', async () => {
     const zebra = await presets.save({ name: 'Zebra', description: '', settings: { styleWeight: 2e-3 } });
     const apple = await presets.save({ name: 'apple', description: 'soft', settings: { tvWeight: 1 } });
-    expect(zebra).toEqual({ id: expect.stringMatching(UUID), name: 'Zebra', description: '', builtIn: false, settings: { styleWeight: 2e-3 } });
+    // Stored with the version of the units they are in (settings.ts, migrateStoredSettings).
+    expect(zebra).toEqual({ id: expect.stringMatching(UUID), name: 'Zebra', description: '', builtIn: false, settings: { version: 2, styleWeight: 2e-3 } });
 
     const reopened = createPresets({ dataDir });
     const list = await reopened.list({});
     expect(list.map((p) => p.name).slice(BUILT_IN_IDS.length)).toEqual(['apple', 'Zebra']);
-    expect(list.at(-2)).toMatchObject({ ...apple, settings: {} });
+    expect(list.at(-2)).toMatchObject({ ...apple, settings: { version: 2 } });
     expect(rendered(list.at(-2)!.settings)).toEqual(rendered(apple.settings));
     expect(JSON.parse(await readFile(join(dataDir, 'presets.json'), 'utf8')).presets).toHaveLength(2);
   });
@@ -142,6 +143,35 @@ describe('user presets', () => {
     unsubscribe();
     await presets.save({ name: 'Three', description: '', settings: {} });
     expect(calls).toBe(4);
+  });
+});
+
+describe('settings saved before version 2', () => {
+  const VERSION_1 = { styleWeight: 2e-3, contentLayers: ['conv5_2'] };
+
+  it('are read in their own units: the paper\'s normalization and version 1\'s defaults for the weights they left unset', () => {
+    expect(settingsInputSchema.parse(VERSION_1)).toEqual({ ...VERSION_1, version: 2, lossNormalization: 'paper', tvWeight: 5 });
+    expect(settingsInputSchema.parse({})).toEqual({ version: 2, lossNormalization: 'paper', styleWeight: 4.4e-4, tvWeight: 5 });
+    // Version 2 settings are left as they are, and a later version is refused rather than misread.
+    expect(settingsInputSchema.parse({ version: 2, styleWeight: 300 })).toEqual({ version: 2, styleWeight: 300 });
+    expect(settingsInputSchema.safeParse({ version: 3 }).success).toBe(false);
+    // The version 1 default render, in version 2 terms: what a pair that followed the defaults painted.
+    expect(rendered(settingsInputSchema.parse({}))).toMatchObject({ lossNormalization: 'paper', styleWeight: 4.4e-4, tvWeight: 5, pooling: 'max' });
+  });
+
+  it('in a preset file, import with their units kept, and in presets.json, reopen with them', async () => {
+    const imported = await presets.import({ json: JSON.stringify({ format: 'atelier-preset', version: 1, name: 'Old', description: '', settings: VERSION_1 }) });
+    expect(imported.settings).toEqual({ ...VERSION_1, version: 2, lossNormalization: 'paper', tvWeight: 5 });
+    const reopened = (await createPresets({ dataDir }).list({})).find((p) => p.id === imported.id)!;
+    expect(reopened.settings).toEqual(imported.settings);
+  });
+
+  it('every built-in says which units it is in', () => {
+    for (const preset of BUILT_IN_PRESETS) expect(preset.settings.version, preset.name).toBe(2);
+    const weight = (id: string) => BUILT_IN_PRESETS.find((p) => p.id === id)!.settings.styleWeight!;
+    const defaults = rendered({});
+    expect(weight('builtin-subtle')).toBeLessThan((defaults as { styleWeight: number }).styleWeight);
+    expect(weight('builtin-bold')).toBeGreaterThan((defaults as { styleWeight: number }).styleWeight);
   });
 });
 

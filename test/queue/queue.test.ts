@@ -147,7 +147,10 @@ describe('render queue', () => {
     const progress = events.filter((e) => e.state === 'running' && e.progress).map((e) => e.progress!);
     expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(progress.at(-1)).toMatchObject({ stage: 0, stages: 1, stageSize: 48, total: 6 });
-    expect(new Set(progress.map((p) => p.previewJpegBase64)).size).toBe(6);
+    // L-BFGS's first step is capped at an L1 length of 1 over the whole picture, which in version 2's
+    // relative units a 48 px JPEG preview need not show; every later step changes the picture.
+    expect(new Set(progress.map((p) => p.previewJpegBase64)).size).toBeGreaterThanOrEqual(5);
+    expect(progress[1]!.previewJpegBase64).not.toBe(progress.at(-1)!.previewJpegBase64);
     expect(Buffer.from(progress[0]!.previewJpegBase64!, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(last.lossHistory).toEqual(progress.map((p) => p.losses.total));
 

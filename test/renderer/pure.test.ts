@@ -39,7 +39,7 @@ describe('error words', () => {
 describe('settings form', () => {
   it('shows the schema defaults and converts back to valid settings', () => {
     const form = toForm({});
-    expect(form).toMatchObject({ mode: 'transfer', size: '512', scales: '', iterations: '', styleWeight: '0.00044', init: '' });
+    expect(form).toMatchObject({ mode: 'transfer', size: '512', scales: '', iterations: '', styleWeight: '10', init: '', styleScale: '1', colourTransfer: 'none', lossNormalization: 'relative' });
     const { settings, valid, errors } = fromForm(form);
     expect(errors).toEqual({});
     expect(valid).toBe(true);
@@ -51,6 +51,7 @@ describe('settings form', () => {
       mode: 'texture', size: 384, scales: [192, 384], iterations: [100, 20], schedule: 'finest', optimizer: 'adam', learningRate: 2.5, historySize: 7,
       init: 'noise', seed: 42, contentLayers: ['conv5_2'], styleLayers: ['conv1_1', 'conv3_1'], styleLayerWeights: [2, 1],
       contentWeight: 0.5, styleWeight: 1e-4, tvWeight: 0, tvKind: 'squared', pooling: 'max', keepColors: true, progressEvery: 5,
+      styleScale: 0.5, colourTransfer: 'luminance', version: 2, lossNormalization: 'paper',
     };
     const { settings, valid } = fromForm(toForm(input));
     expect(valid).toBe(true);
@@ -77,7 +78,9 @@ describe('settings form', () => {
   });
 
   it('compares settings by what they render', () => {
-    expect(sameSettings({}, { size: 512, styleWeight: 0.00044 })).toBe(true);
+    expect(sameSettings({}, { size: 512, styleWeight: 10 })).toBe(true);
+    // The same number in other units is another look.
+    expect(sameSettings({ styleWeight: 100 }, { styleWeight: 100, lossNormalization: 'paper' })).toBe(false);
     // Size and schedule are the pair's, not the look's.
     expect(sameSettings({ size: 256, iterations: 20 }, {})).toBe(true);
     expect(sameSettings({ styleWeight: 0.01 }, {})).toBe(false);

@@ -89,7 +89,7 @@ describe.skipIf(!ready)('the studio in Chromium', () => {
 
   it('applies a preset and saves the settings as a new one with Ctrl+S', async () => {
     await page.getByTestId('preset-select').selectOption({ label: 'Subtle' });
-    expect(await page.getByTestId('setting-style-weight').inputValue()).toBe('0.0002');
+    expect(await page.getByTestId('setting-style-weight').inputValue()).toBe('2.5');
     await page.getByTestId('setting-size').fill('64');
     await page.getByTestId('setting-iterations').fill('12');
     await page.locator('[data-testid=advanced-settings] > summary').click();

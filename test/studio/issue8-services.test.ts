@@ -10,7 +10,8 @@ import { createStudio, type Studio } from '../../src/main/studio.js';
 import { makeTempDir, SAMPLES, STARRY_NIGHT, TUBINGEN } from '../library/support.js';
 
 const GOLDEN_GATE = join(SAMPLES, 'content/golden_gate.jpg');
-const TINY = { size: 32, scales: [32], iterations: 2, progressEvery: 1 };
+// Version 2 settings, as the studio's form sends them (settings without a version are read as version 1).
+const TINY = { version: 2, size: 32, scales: [32], iterations: 2, progressEvery: 1 };
 
 let dir: string;
 let cleanup: () => Promise<void>;

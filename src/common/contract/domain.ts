@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ONNX_DEVICE_CHOICES } from '../devices.js';
 import { RENDER_PHASES } from '../progress.js';
-import { LOSS_TERMS, renderSettingsPatchSchema } from '../settings.js';
+import { LOSS_TERMS, migrateStoredSettings, renderSettingsPatchSchema } from '../settings.js';
 import { ID_PATTERN, MAX_STYLES } from '../wire.js';
 
 /** Library ids are sha256 hex digests of the file's bytes (images) or random UUIDs (pairs, renders, jobs, presets). */
@@ -23,8 +23,11 @@ export type ImageAsset = z.infer<typeof imageAssetSchema>;
 
 export const styleRefSchema = z.object({ imageId: id, weight: z.number().positive().max(100) });
 
-/** Settings as stored and sent: a partial input, completed by the schema's defaults when rendered. */
-export const settingsInputSchema = renderSettingsPatchSchema;
+/**
+ * Settings as stored and sent: a partial input, completed by the schema's defaults when rendered. One
+ * without a `version` was saved before version 2 and is read in its own units (`migrateStoredSettings`).
+ */
+export const settingsInputSchema = z.preprocess(migrateStoredSettings, renderSettingsPatchSchema);
 
 export const pairSchema = z.object({
   id,

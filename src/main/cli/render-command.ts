@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { VGG_NETWORKS } from '../../common/networks.js';
-import { INITS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
+import { COLOUR_TRANSFERS, INITS, LOSS_NORMALIZATIONS, MODES, OPTIMIZERS, POOLINGS, SCHEDULES, TV_KINDS, type RenderSettingsInput } from '../../common/settings.js';
 import { AtelierError } from '../../common/errors.js';
 import { DEVICE_CHOICES, planRender, type BackendChoice, type OnnxDeviceChoice } from '../engine/index.js';
 import { modelsLocation } from '../services/models/index.js';
@@ -39,6 +39,9 @@ interface RenderOptions {
   tvKind?: RenderSettingsInput['tvKind'];
   pooling?: RenderSettingsInput['pooling'];
   keepColors?: boolean;
+  styleScale?: number;
+  lossNormalization?: RenderSettingsInput['lossNormalization'];
+  colourTransfer?: RenderSettingsInput['colourTransfer'];
   progressEvery?: number;
   backend: BackendChoice;
   device: OnnxDeviceChoice;
@@ -62,7 +65,7 @@ export function registerRenderCommand(program: Command): void {
     .addOption(new Option('--schedule <kind>', 'automatic iterations when --iterations is not given: standard, or finest (about five times longer, closest to the reference)').choices(SCHEDULES))
     .addOption(new Option('--network <name>', 'VGG network for the losses (default vgg19; vgg16 must be installed: atelier models install --only vgg16)').choices(VGG_NETWORKS))
     .addOption(new Option('--optimizer <name>', 'pixel optimizer (default lbfgs)').choices(OPTIMIZERS))
-    .option('--learning-rate <lr>', 'Adam step size in pixel units (default 5)', numberIn(settingNumber('learningRate')))
+    .option('--learning-rate <lr>', 'step size in pixel units: Adam\'s, and gradient descent\'s mean step (default 5)', numberIn(settingNumber('learningRate')))
     .option('--history-size <m>', 'L-BFGS history length (default 10)', numberIn(settingNumber('historySize')))
     .option('--init <start>', `starting image: ${INITS.filter((i) => i !== 'image').join(', ')}, or an image file`)
     .option('--seed <n>', 'random seed for noise (default 0)', numberIn(settingNumber('seed')))
@@ -74,7 +77,10 @@ export function registerRenderCommand(program: Command): void {
     .option('--tv-weight <γ>', 'total variation weight γ', numberIn(settingNumber('tvWeight')))
     .addOption(new Option('--tv-kind <kind>', 'total variation: l1, or squared (exponent 1.25)').choices(TV_KINDS))
     .addOption(new Option('--pooling <kind>', 'VGG pooling (default max)').choices(POOLINGS))
-    .option('--keep-colors', 'keep the colours of the content photo (luminance-only transfer)')
+    .option('--keep-colors', 'keep the colours of the content photo (the result\'s luminance with the photo\'s chroma, after the transfer)')
+    .addOption(new Option('--colour-transfer <kind>', 'colour control before the transfer: none, luminance (paint the luminance only, keep the photo\'s colours), or match (the style image recoloured to the photo\'s colour statistics)').choices(COLOUR_TRANSFERS))
+    .addOption(new Option('--loss-normalization <kind>', 'relative (each term against its target: the default, version 2\'s units) or paper (Gatys et al.\'s, version 1\'s units)').choices(LOSS_NORMALIZATIONS))
+    .option('--style-scale <s>', 'the style image\'s long side as a multiple of each stage\'s (default 1): above 1 finer strokes, below 1 larger', numberIn(settingNumber('styleScale')))
     .option('--progress-every <n>', 'iterations between progress updates (default 10)', numberIn(settingNumber('progressEvery')))
     .addOption(backendOption('compute backend (auto: tfjs-node-gpu, onnx, tfjs-node, wasm, cpu, the first that starts)'))
     .addOption(new Option('--device <name>', 'onnx execution provider (auto: a GPU provider that starts, else cpu)').choices(DEVICE_CHOICES).default('auto'))
@@ -112,6 +118,9 @@ function toRequest(options: RenderOptions): RenderRequest {
     tvKind: options.tvKind,
     pooling: options.pooling,
     keepColors: options.keepColors,
+    styleScale: options.styleScale,
+    lossNormalization: options.lossNormalization,
+    colourTransfer: options.colourTransfer,
     progressEvery: options.progressEvery,
   };
   return {

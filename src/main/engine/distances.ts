@@ -4,6 +4,7 @@ import { imageToTensor, resizeTensor, toNetworkSpace } from './image-tensor.js';
 import { fitLongSide } from './sizes.js';
 import { planRender } from './plan.js';
 import * as tf from './tf.js';
+import type { Pooling } from './vgg19.js';
 
 /** How far a result is from its photo and its painting, on a fixed measure independent of render settings. */
 export interface Distances {
@@ -13,16 +14,30 @@ export interface Distances {
   content: number;
 }
 
+export interface DistanceOptions {
+  /** VGG19's pooling for the measure: 'max', as our loss is usually computed, or 'avg', which it is not. */
+  pooling?: Pooling;
+  /** Blend weights of the style images (normalized), as in a render. */
+  styleBlend?: number[];
+  /** The style images' long side as a multiple of the picture's (neural-style's -style_scale). */
+  styleScale?: number;
+}
+
 /**
- * Measures a picture against a photo and a style image with the executor's network (max pooling, as
- * VGG19 was trained), so that two pictures of the same pair, ours and a reference, can be compared.
- * The photo is scaled to the picture's size and the style image to its long side.
+ * Measures a picture against a photo and its style images with the executor's network, always with the
+ * paper's normalization, so that two pictures of the same pair, ours and a reference, can be compared.
+ * The photo is scaled to the picture's size and each style image to its long side (times `styleScale`).
  */
-export async function styleContentDistances(executor: Executor, picture: RgbImage, photo: RgbImage, style: RgbImage): Promise<Distances> {
+export async function styleContentDistances(executor: Executor, picture: RgbImage, photo: RgbImage, styles: RgbImage | RgbImage[], options: DistanceOptions = {}): Promise<Distances> {
+  const styleImages = Array.isArray(styles) ? styles : [styles];
   const size = Math.max(picture.width, picture.height);
   const plan = planRender(
-    { size, scales: [size], iterations: 0, pooling: 'max', contentWeight: 1, styleWeight: 1, tvWeight: 0, contentLayers: ['conv4_2'], styleLayers: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'] },
-    { content: picture, styles: [style] },
+    {
+      size, scales: [size], iterations: 0, pooling: options.pooling ?? 'max', lossNormalization: 'paper',
+      contentWeight: 1, styleWeight: 1, tvWeight: 0, contentLayers: ['conv4_2'], styleLayers: ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv5_1'],
+      ...(options.styleBlend && { styleBlend: options.styleBlend }),
+    },
+    { content: picture, styles: styleImages },
   );
   const stage = plan.stages[0]!;
   const toNetwork = (image: RgbImage, width: number, height: number): NetworkImage => {
@@ -31,11 +46,14 @@ export async function styleContentDistances(executor: Executor, picture: RgbImag
     tensor.dispose();
     return { data, width, height };
   };
-  const fit = fitLongSide(style.width, style.height, size);
+  const styleSide = Math.round(size * (options.styleScale ?? 1));
   const prepared = await executor.prepare({
     plan, stage: { ...stage, width: picture.width, height: picture.height },
     content: toNetwork(photo, picture.width, picture.height),
-    styles: [toNetwork(style, fit.width, fit.height)],
+    styles: styleImages.map((style) => {
+      const fit = fitLongSide(style.width, style.height, styleSide);
+      return toNetwork(style, fit.width, fit.height);
+    }),
   });
   try {
     const { terms } = await prepared.evaluate(toNetwork(picture, picture.width, picture.height).data);

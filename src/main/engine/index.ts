@@ -12,5 +12,6 @@ export type { BackendInfo } from './backend/index.js';
 export type { ConvWeights, Vgg19Weights, VggWeights } from './vgg19.js';
 export type { Executor, PreparedStage, StageSetup, StageEvaluation, NetworkImage } from './executor.js';
 export type { StylizeInputs, StylizeHooks } from './stylize.js';
-export type { Distances } from './distances.js';
+export type { DistanceOptions, Distances } from './distances.js';
 export type { FastStyleLoader, FastStyleNet, FastStyleVariable, FastStyleWeights, InstantOptions, OnnxFastStyleOptions } from './fast-style/index.js';
+export { blendStats, colourDistance, colourStats, type ColourStats } from './colour-stats.js';

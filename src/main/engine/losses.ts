@@ -1,23 +1,37 @@
+import type { LossNormalization } from '../../common/settings.js';
 import { gramMatrix } from './gram.js';
 import * as tf from './tf.js';
 
 /**
- * Content loss of one layer: ½ Σ (F − P)² as in Gatys et al. (eq. 1), divided by the number of
- * feature values so that a weight means the same at every image size (the coarse-to-fine stages
- * change the size mid-render).
+ * The factors a layer's squared error is multiplied by, per normalization (see LOSS_NORMALIZATIONS).
+ * 'paper': content ½Σ(F − P)² divided by the number of values (Gatys et al. eq. 1, averaged so a weight
+ * means the same at every stage size), style Σ(G − A)²/(4N²M²) (eq. 4; G = FᵀF/M already carries 1/M).
+ * 'relative': each divided by its target's squared norm ΣP² or ΣA², so that a layer's term is its
+ * relative error. A painting with weak activations (dark, flat) then pulls as hard as a bright busy one,
+ * and the shallow layers (colour, fine texture), whose Gram entries are small, as hard as the deep ones;
+ * this departs from the paper, whose balance moves with the painting's scale of activations.
  */
-export function contentLoss(features: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
-  return tf.mul(0.5, tf.mean(tf.squaredDifference(features, target)));
+export const lossScale = {
+  content(normalization: LossNormalization, values: number, targetSquaredNorm: number): number {
+    return normalization === 'paper' ? 0.5 / values : 1 / Math.max(targetSquaredNorm, Number.MIN_VALUE);
+  },
+  style(normalization: LossNormalization, channels: number, targetSquaredNorm: number): number {
+    return normalization === 'paper' ? 1 / (4 * channels * channels) : 1 / Math.max(targetSquaredNorm, Number.MIN_VALUE);
+  },
+};
+
+/** Content loss of one layer: scale · Σ (F − P)²; the default scale is the paper's, averaged per value. */
+export function contentLoss(features: tf.Tensor4D, target: tf.Tensor4D, scale = 0.5 / features.size): tf.Scalar {
+  return tf.mul(scale, tf.sum(tf.squaredDifference(features, target)));
 }
 
 /**
- * Style loss of one layer, E_l = 1/(4N²M²) Σ (G − A)² (Gatys et al., eq. 4), with N channels and M
- * positions. `gramMatrix` already divides G by M, so only 1/(4N²) remains here. `targetGram` is the
- * style image's Gram matrix divided by its own M, so style and content may differ in size.
+ * Style loss of one layer: scale · Σ (G − A)², by default the paper's E_l = 1/(4N²M²) Σ (G − A)² with N
+ * channels and M positions (`gramMatrix` already divides G by M). `targetGram` is the style image's Gram
+ * matrix divided by its own M, so style and content may differ in size.
  */
-export function styleLoss(features: tf.Tensor4D, targetGram: tf.Tensor2D): tf.Scalar {
-  const channels = features.shape[3];
-  return tf.div(tf.sum(tf.squaredDifference(gramMatrix(features), targetGram)), 4 * channels * channels);
+export function styleLoss(features: tf.Tensor4D, targetGram: tf.Tensor2D, scale = 1 / (4 * features.shape[3] ** 2)): tf.Scalar {
+  return tf.mul(scale, tf.sum(tf.squaredDifference(gramMatrix(features), targetGram)));
 }
 
 export type TvKind = 'l1' | 'squared';

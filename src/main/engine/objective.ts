@@ -1,5 +1,5 @@
 import type { LossTerms } from '../../common/settings.js';
-import { contentLoss, styleLoss, tvLoss } from './losses.js';
+import { contentLoss, lossScale, styleLoss, tvLoss } from './losses.js';
 import type { RenderPlan } from './plan.js';
 import * as tf from './tf.js';
 import type { Pooling, Vgg19 } from './vgg19.js';
@@ -10,6 +10,8 @@ export interface Targets {
   content: Map<string, tf.Tensor4D>;
   /** Per style layer, the blend of the style images' Gram matrices. */
   styleGrams: Map<string, tf.Tensor2D>;
+  /** Per layer, the factor its squared error is multiplied by (`lossScale`). */
+  scales: Map<string, number>;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface Targets {
  */
 export function computeTargets(vgg: Vgg19, plan: RenderPlan, content: tf.Tensor4D | undefined, styles: tf.Tensor4D[]): Targets {
   const pooling = plan.settings.pooling;
-  const targets: Targets = { content: new Map(), styleGrams: new Map() };
+  const targets: Targets = { content: new Map(), styleGrams: new Map(), scales: new Map() };
   tf.tidy(() => {
     if (plan.contentWeight > 0 && content) {
       for (const [layer, features] of vgg.features(content, plan.contentLayers, pooling)) targets.content.set(layer, tf.keep(features));
@@ -36,6 +38,11 @@ export function computeTargets(vgg: Vgg19, plan: RenderPlan, content: tf.Tensor4
       });
     }
   });
+  // The norms are read once per stage: one small download per layer.
+  const normalization = plan.settings.lossNormalization;
+  const squaredNorm = (t: tf.Tensor) => tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]!);
+  for (const [layer, p] of targets.content) targets.scales.set(`content:${layer}`, lossScale.content(normalization, p.size, normalization === 'paper' ? 0 : squaredNorm(p)));
+  for (const [layer, a] of targets.styleGrams) targets.scales.set(`style:${layer}`, lossScale.style(normalization, a.shape[0], normalization === 'paper' ? 0 : squaredNorm(a)));
   return targets;
 }
 
@@ -51,10 +58,10 @@ export function lossTerms(vgg: Vgg19, plan: RenderPlan, targets: Targets, image:
   const zero = tf.scalar(0);
   const content = plan.contentLayers
     .filter((layer) => targets.content.has(layer))
-    .map((layer) => contentLoss(features.get(layer)!, targets.content.get(layer)!));
+    .map((layer) => contentLoss(features.get(layer)!, targets.content.get(layer)!, targets.scales.get(`content:${layer}`)));
   const style = plan.styleLayers
     .filter(({ layer }) => targets.styleGrams.has(layer))
-    .map(({ layer, weight }) => tf.mul(weight, styleLoss(features.get(layer)!, targets.styleGrams.get(layer)!)) as tf.Scalar);
+    .map(({ layer, weight }) => tf.mul(weight, styleLoss(features.get(layer)!, targets.styleGrams.get(layer)!, targets.scales.get(`style:${layer}`))) as tf.Scalar);
   const terms = {
     content: tf.mul(plan.contentWeight, content.length ? tf.addN(content) : zero) as tf.Scalar,
     style: tf.mul(plan.styleWeight, style.length ? tf.addN(style) : zero) as tf.Scalar,

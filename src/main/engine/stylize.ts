@@ -1,8 +1,10 @@
 import type { RenderOutcome, RenderProgress, RgbImage, StageReport } from '../../common/progress.js';
+import { AtelierError } from '../../common/errors.js';
 import type { LossTerms, RenderSettingsInput } from '../../common/settings.js';
 import { activeBackend } from './backend/index.js';
 import type { Executor, NetworkImage, StageEvaluation } from './executor.js';
 import { fromNetworkSpace, imageToTensor, keepContentColors, resizeTensor, tensorToImage, toNetworkSpace } from './image-tensor.js';
+import { matchColours, photoLuminance, styleLuminanceMatched } from './colour-transfer.js';
 import { createOptimizer, type Optimizer } from './optimizers/index.js';
 import { checkMemory, planRender, type RenderPlan, type StagePlan } from './plan.js';
 import { fitLongSide } from './sizes.js';
@@ -47,17 +49,14 @@ export async function stylize(executor: Executor, inputs: StylizeInputs, setting
   const backend = executor.kind === 'onnx' ? 'onnx' : (activeBackend()?.kind ?? tf.getBackend());
   for (const stage of plan.stages) checkMemory(stage, backend);
 
-  const sources = tf.tidy(() => ({
-    content: inputs.content && imageToTensor(inputs.content),
-    styles: inputs.styles.map(imageToTensor),
-    init: inputs.initImage && imageToTensor(inputs.initImage),
-  }));
+  const sources = prepareSources(plan, inputs);
   const started = performance.now();
   const clock = new Speedometer(plan.stages, hooks.expectedMsPerPixelIteration);
   const reports: StageReport[] = [];
   let initial: LossTerms | undefined;
   let best: { image: Pixels; terms: LossTerms } | undefined;
   let cancelled = false;
+  let improved = false;
 
   try {
     for (const [index, stage] of plan.stages.entries()) {
@@ -72,22 +71,28 @@ export async function stylize(executor: Executor, inputs: StylizeInputs, setting
             iteration: iteration + 1, iterations: stage.iterations,
             done: clock.done(index, iteration + 1), total: clock.total,
             losses: terms, elapsedMs: performance.now() - started, etaMs: clock.eta(index, iteration + 1),
-            ...(hooks.previews !== false && { preview: preview(x, plan, sources.content) }),
+            ...(hooks.previews !== false && { preview: preview(x, sources.colours) }),
           });
         }
       });
       best = result.best;
       clock.finishStage();
+      improved ||= result.improved;
       reports.push({ size: stage.size, width: stage.width, height: stage.height, iterations: result.iterations, ms: performance.now() - stageStarted });
       if (result.cancelled) {
         cancelled = true;
         break;
       }
     }
+    // One step may be too small to measure (L-BFGS caps its first); from two on, standing still is a failure.
+    const ran = reports.reduce((sum, r) => sum + r.iterations, 0);
+    if (ran > 1 && !improved && !cancelled) {
+      throw new AtelierError('RENDER_DIVERGED', `no iteration lowered the loss (${best!.terms.total.toExponential(2)}): the result would be the starting image. ${remedy(plan)}`);
+    }
     const last = plan.stages.at(-1)!;
     const finalImage = tf.tidy(() => {
       let rgb = fromNetworkSpace(resizeTensor(pixelsToTensor(best!.image), last.height, last.width));
-      if (plan.settings.keepColors && sources.content) rgb = keepContentColors(rgb, resizeTensor(sources.content, last.height, last.width));
+      if (sources.colours) rgb = keepContentColors(rgb, resizeTensor(sources.colours, last.height, last.width));
       return rgb;
     });
     const image = tensorToImage(finalImage);
@@ -97,7 +102,7 @@ export async function stylize(executor: Executor, inputs: StylizeInputs, setting
       losses: { initial: initial ?? best!.terms, final: best!.terms },
     };
   } finally {
-    tf.dispose([sources.content, ...sources.styles, sources.init].filter((t): t is tf.Tensor4D => t !== undefined));
+    tf.dispose([sources.content, ...sources.styles, sources.init, sources.colours].filter((t): t is tf.Tensor4D => t !== undefined));
   }
 }
 
@@ -105,6 +110,32 @@ interface Sources {
   content?: tf.Tensor4D;
   styles: tf.Tensor4D[];
   init?: tf.Tensor4D;
+  /** Set when the result takes the photo's colours (keepColors, luminance-only transfer): the photo. */
+  colours?: tf.Tensor4D;
+}
+
+/** The images as tensors, with the colour control applied (colour-transfer.ts). */
+function prepareSources(plan: RenderPlan, inputs: StylizeInputs): Sources {
+  const { colourTransfer, keepColors } = plan.settings;
+  return tf.tidy(() => {
+    const photo = inputs.content && imageToTensor(inputs.content);
+    let content = photo;
+    let styles = inputs.styles.map(imageToTensor);
+    if (photo && colourTransfer === 'luminance') {
+      content = photoLuminance(photo);
+      styles = styles.map((style) => styleLuminanceMatched(style, photo));
+    } else if (photo && colourTransfer === 'match') {
+      styles = styles.map((style) => matchColours(style, photo));
+    }
+    const colours = photo && (keepColors || colourTransfer === 'luminance') ? photo : undefined;
+    return {
+      ...(content && { content }),
+      styles,
+      ...(inputs.initImage && { init: imageToTensor(inputs.initImage) }),
+      // Its own copy: `content` may be the photo itself, and each is released once.
+      ...(colours && { colours: content === colours ? tf.clone(colours) : colours }),
+    };
+  });
 }
 
 function pixelsToTensor(pixels: Pixels): tf.Tensor4D {
@@ -139,12 +170,19 @@ function startImage(plan: RenderPlan, stage: StagePlan, sources: Sources): Pixel
   }));
 }
 
-/** The stage's source images in network space: the content at the stage's size, each style fitted to it. */
-function stageSources(stage: StagePlan, sources: Sources): { content?: NetworkImage; styles: NetworkImage[] } {
+/** The smallest style image VGG19 can take down to conv5_1 (four poolings). */
+const MIN_STYLE_SIDE = 32;
+
+/**
+ * The stage's source images in network space: the content at the stage's size, each style with its long
+ * side at `styleScale` times the stage's (neural-style's -style_scale, here per stage).
+ */
+function stageSources(plan: RenderPlan, stage: StagePlan, sources: Sources): { content?: NetworkImage; styles: NetworkImage[] } {
+  const styleSide = Math.max(MIN_STYLE_SIDE, Math.round(stage.size * plan.settings.styleScale));
   return {
     ...(sources.content && { content: tensorToPixels(tf.tidy(() => toNetworkSpace(resizeTensor(sources.content!, stage.height, stage.width)))) }),
     styles: sources.styles.map((style) => {
-      const fit = fitLongSide(style.shape[2], style.shape[1], stage.size);
+      const fit = fitLongSide(style.shape[2], style.shape[1], styleSide);
       return tensorToPixels(tf.tidy(() => toNetworkSpace(resizeTensor(style, fit.height, fit.width))));
     }),
   };
@@ -165,11 +203,12 @@ type IterationListener = (iteration: number, terms: LossTerms, x: Pixels) => voi
 
 async function runStage(
   executor: Executor, plan: RenderPlan, stage: StagePlan, sources: Sources, start: Pixels, hooks: StylizeHooks, onIteration: IterationListener,
-): Promise<{ best: { image: Pixels; terms: LossTerms }; iterations: number; cancelled: boolean }> {
-  const prepared = await executor.prepare({ plan, stage, ...stageSources(stage, sources) });
+): Promise<{ best: { image: Pixels; terms: LossTerms }; iterations: number; cancelled: boolean; improved: boolean }> {
+  const prepared = await executor.prepare({ plan, stage, ...stageSources(plan, stage, sources) });
   const x: Pixels = { ...start, data: Float32Array.from(start.data) };
   const optimizer = createStageOptimizer(plan);
   let best: { image: Pixels; terms: LossTerms } | undefined;
+  let improved = false;
   let iteration = 0;
   let cancelled = false;
   try {
@@ -183,28 +222,63 @@ async function runStage(
       const before = Float32Array.from(x.data);
       let evaluated!: StageEvaluation;
       await optimizer.step(x.data, async (image) => {
-        evaluated = await prepared.evaluate(image);
+        evaluated = checkFinite(await prepared.evaluate(image), plan, stage, iteration);
         return { loss: evaluated.terms.total, grad: evaluated.grad };
       });
       const { terms } = evaluated;
-      if (!best || terms.total < best.terms.total) best = { image: { ...x, data: before }, terms };
+      if (!best || terms.total < best.terms.total) {
+        best = { image: { ...x, data: before }, terms };
+        improved = iteration > 0;
+      }
       onIteration(iteration, terms, x);
+    }
+    // The image after the last step was never evaluated; when nothing beat the start it is measured, so
+    // that a stage whose only progress is its last step still counts.
+    if (iteration > 0 && !improved) {
+      const last = checkFinite(await prepared.evaluate(x.data), plan, stage, iteration);
+      if (last.terms.total < best!.terms.total) {
+        best = { image: x, terms: last.terms };
+        improved = true;
+      }
     }
     // No iteration ran (zero iterations, or cancelled at once): the start is the best there is.
     best ??= { image: x, terms: (await prepared.evaluate(x.data)).terms };
-    return { best, iterations: iteration, cancelled };
+    return { best, iterations: iteration, cancelled, improved };
   } finally {
     optimizer.dispose();
     prepared.dispose();
   }
 }
 
-function preview(x: Pixels, plan: RenderPlan, content: tf.Tensor4D | undefined): RgbImage {
+/** What to change when the optimization blows up or stands still, by optimizer. */
+function remedy(plan: RenderPlan): string {
+  const { optimizer, learningRate } = plan.settings;
+  if (optimizer === 'lbfgs') return 'Try the Adam optimizer, or lower the style weight.';
+  return `Lower the learning rate (now ${learningRate}), or use the L-BFGS optimizer.`;
+}
+
+/**
+ * A NaN or infinite loss or gradient ends the render with the reason: passing it on would leave the
+ * optimizer's pixels meaningless while the render still "finished".
+ */
+function checkFinite(evaluation: StageEvaluation, plan: RenderPlan, stage: StagePlan, iteration: number): StageEvaluation {
+  const { terms, grad } = evaluation;
+  let finite = Number.isFinite(terms.total);
+  for (let i = 0; finite && i < grad.length; i++) finite = Number.isFinite(grad[i]!);
+  if (finite) return evaluation;
+  const what = Number.isFinite(terms.total) ? 'gradient' : `loss (${terms.total})`;
+  throw new AtelierError(
+    'RENDER_DIVERGED',
+    `the ${what} stopped being a finite number at iteration ${iteration + 1} of the ${stage.width}×${stage.height} stage (${plan.settings.optimizer} optimizer). ${remedy(plan)}`,
+  );
+}
+
+function preview(x: Pixels, colours: tf.Tensor4D | undefined): RgbImage {
   const { width, height } = x;
   const fit = fitLongSide(width, height, Math.min(PREVIEW_LONG_SIDE, Math.max(width, height)));
   const small = tf.tidy(() => {
     const rgb = fromNetworkSpace(resizeTensor(pixelsToTensor(x), fit.height, fit.width));
-    return plan.settings.keepColors && content ? keepContentColors(rgb, resizeTensor(content, fit.height, fit.width)) : rgb;
+    return colours ? keepContentColors(rgb, resizeTensor(colours, fit.height, fit.width)) : rgb;
   });
   const image = tensorToImage(small);
   small.dispose();

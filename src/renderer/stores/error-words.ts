@@ -53,6 +53,7 @@ const TITLES: Record<ErrorCode, string> = {
   // Queue.
   RENDER_CRASHED: 'The render stopped unexpectedly',
   RENDER_INTERRUPTED: 'Interrupted when Atelier stopped',
+  RENDER_DIVERGED: 'The painting went wrong',
   QUEUE_CLOSED: 'The render queue has stopped',
   BACKEND_UNAVAILABLE: 'Not available on this machine',
   TOO_LARGE: 'Too large',

@@ -1,6 +1,6 @@
 import { backendLabel } from '../../common/backends.js';
 import {
-  renderSettingsSchema, VGG19_LAYERS, type Mode, type RenderSettings, type RenderSettingsInput, type VggLayer,
+  renderSettingsSchema, SETTINGS_VERSION, VGG19_LAYERS, type Mode, type RenderSettings, type RenderSettingsInput, type VggLayer,
 } from '../../common/settings.js';
 
 /**
@@ -38,6 +38,11 @@ export interface SettingsForm {
   pooling: RenderSettings['pooling'];
   network: RenderSettings['network'];
   keepColors: boolean;
+  /** The style image's size relative to the result (neural-style's -style_scale). */
+  styleScale: NumberText;
+  colourTransfer: RenderSettings['colourTransfer'];
+  /** Carried, not shown: the units of the weights above (settings saved before version 2 keep 'paper'). */
+  lossNormalization: RenderSettings['lossNormalization'];
   progressEvery: NumberText;
 }
 
@@ -86,6 +91,9 @@ export function toForm(input: RenderSettingsInput | undefined): SettingsForm {
     pooling: s.pooling,
     network: s.network,
     keepColors: s.keepColors,
+    styleScale: formatNumber(s.styleScale),
+    colourTransfer: s.colourTransfer,
+    lossNormalization: s.lossNormalization,
     progressEvery: formatNumber(s.progressEvery),
   };
 }
@@ -128,6 +136,10 @@ export function fromForm(form: SettingsForm): FormResult {
     tvKind: form.tvKind,
     pooling: form.pooling,
     keepColors: form.keepColors,
+    styleScale: parseNumber(form.styleScale),
+    colourTransfer: form.colourTransfer,
+    version: SETTINGS_VERSION,
+    lossNormalization: form.lossNormalization,
     progressEvery: parseNumber(form.progressEvery),
   };
   const scales = parseList(form.scales);
@@ -182,6 +194,7 @@ const FIELD_HINTS: Partial<Record<SettingsField, string>> = {
   contentWeight: 'A number of 0 or more.',
   styleWeight: 'A number of 0 or more, such as 0.001 or 1e-3.',
   tvWeight: 'A number of 0 or more.',
+  styleScale: 'A number from 0.1 to 4, such as 0.5 or 2.',
   progressEvery: 'A whole number from 1 to 1000.',
 };
 

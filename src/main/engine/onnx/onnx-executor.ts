@@ -1,5 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Executor, NetworkImage, PreparedStage } from '../executor.js';
+import { lossScale } from '../losses.js';
+import type { RenderPlan } from '../plan.js';
 import type { VggWeights } from '../vgg19.js';
 import { providerFor } from './providers.js';
 import type { OnnxRuntime } from './runtime.js';
@@ -63,7 +65,7 @@ export function onnxExecutor({ ort, weights, executionProvider, threads, profile
           await session.release();
         }
       }
-      const session = await create(objectiveGraph(network, plan, stage, targetsModel.shapes), 'objective');
+      const session = await create(objectiveGraph(network, plan, stage, targetsModel.shapes, layerScales(plan, targets)), 'objective');
       const shape = [1, stage.height, stage.width, 3];
       return {
         async evaluate(image) {
@@ -79,4 +81,18 @@ export function onnxExecutor({ ort, weights, executionProvider, threads, profile
       };
     },
   };
+}
+
+/** Each loss layer's `lossScale`, from the targets the targets graph computed (norms summed in float64). */
+function layerScales(plan: RenderPlan, targets: Record<string, Tensor>): Map<string, number> {
+  const normalization = plan.settings.lossNormalization;
+  const scales = new Map<string, number>();
+  for (const [name, tensor] of Object.entries(targets)) {
+    const values = tensor.data as Float32Array;
+    let squaredNorm = 0;
+    if (normalization !== 'paper') for (const value of values) squaredNorm += value * value;
+    const [kind, layer] = name.startsWith('gram_') ? ['style', name.slice(5)] : ['content', name.slice(8)];
+    scales.set(`${kind}:${layer}`, kind === 'style' ? lossScale.style(normalization, tensor.dims[0]!, squaredNorm) : lossScale.content(normalization, values.length, squaredNorm));
+  }
+  return scales;
 }

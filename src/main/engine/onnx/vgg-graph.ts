@@ -283,9 +283,10 @@ export function targetsGraph(network: NetworkSpec, plan: RenderPlan, content: Im
 /**
  * The objective graph of one stage: inputs `image` [1, H, W, 3] and the targets of `targetsGraph`;
  * outputs `terms` ([3]: weighted content, style and TV losses) and `grad` ([1, H, W, 3], the
- * gradient of their sum). Same definitions as losses.ts.
+ * gradient of their sum). Same definitions as losses.ts; `scales` holds each layer's `lossScale`, keyed
+ * `content:<layer>` and `style:<layer>`.
  */
-export function objectiveGraph(network: NetworkSpec, plan: RenderPlan, size: ImageSize, targets: TargetShapes): Uint8Array {
+export function objectiveGraph(network: NetworkSpec, plan: RenderPlan, size: ImageSize, targets: TargetShapes, scales: ReadonlyMap<string, number>): Uint8Array {
   const v = new VggGraph(network);
   const { g } = v;
   const { height, width } = size;
@@ -302,28 +303,29 @@ export function objectiveGraph(network: NetworkSpec, plan: RenderPlan, size: Ima
     const traces = v.forward(v.nhwcToNchw(input, height, width), deepest);
     const featuresOf = (layer: VggLayer) => traces.find((t) => t.layer === layer)!.output;
 
-    // Content: α · ½ mean((F − P)²) per layer; gradient α (F − P) / count.
+    // Content: α · s · Σ (F − P)² per layer; gradient 2 α s (F − P).
     const content = contentLayers.map((layer) => {
       const map = featuresOf(layer);
-      const count = map.channels * map.height * map.width;
+      const scale = plan.contentWeight * scales.get(`content:${layer}`)!;
       const target = g.input(`content_${layer}`, targets.content.get(layer)!);
       const diff = g.op('Sub', [map.name, target]);
-      addGrad(layer, g.op('Mul', [diff, g.scalar(plan.contentWeight / count)]));
-      return v.sumOfSquares(diff, [1, map.channels, map.height, map.width], (0.5 * plan.contentWeight) / count);
+      addGrad(layer, g.op('Mul', [diff, g.scalar(2 * scale)]));
+      return v.sumOfSquares(diff, [1, map.channels, map.height, map.width], scale);
     });
     terms.push(v.addAll(content) ?? zero(g));
 
-    // Style: β w_l Σ (G − A)² / (4N²) per layer; gradient β w_l (G − A) F / (N² M).
+    // Style: β w_l s Σ (G − A)² per layer (the paper's s = 1/(4N²)); gradient 4 β w_l s (G − A) F / M.
     const style = styleLayers.map(({ layer, weight }) => {
       const map = featuresOf(layer);
       const n = map.channels;
       const m = map.height * map.width;
+      const scale = plan.styleWeight * weight * scales.get(`style:${layer}`)!;
       const { gram, flat } = v.gram(map);
       const diff = g.op('Sub', [gram, g.input(`gram_${layer}`, [n, n])]);
-      const scaled = g.op('Mul', [diff, g.scalar((plan.styleWeight * weight) / (n * n * m))]);
+      const scaled = g.op('Mul', [diff, g.scalar((4 * scale) / m)]);
       const gradFlat = g.op('MatMul', [scaled, flat]);
       addGrad(layer, g.op('Reshape', [gradFlat, g.ints([1, n, map.height, map.width])]));
-      return v.sumOfSquares(diff, [n, n], (plan.styleWeight * weight) / (4 * n * n));
+      return v.sumOfSquares(diff, [n, n], scale);
     });
     terms.push(v.addAll(style) ?? zero(g));
 

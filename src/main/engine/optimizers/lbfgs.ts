@@ -1,6 +1,10 @@
 import type { Objective, Optimizer } from './types.js';
 
-/** Pairs with sᵀy at or below this fail the curvature condition and are not stored (as torch.optim.LBFGS). */
+/**
+ * Pairs with sᵀy at or below this fraction of |s|·|y| fail the curvature condition and are not stored.
+ * torch.optim.LBFGS compares sᵀy with an absolute 1e-10, which depends on the loss's units: with losses of
+ * order 1 (relative normalization) every pair failed and L-BFGS crawled along −g. Relative, it does not.
+ */
 const CURVATURE_EPSILON = 1e-10;
 
 /** One correction pair of Nocedal & Wright §7.2: s = x₊ − x, y = ∇f(x₊) − ∇f(x), with ρ = 1 / sᵀy. */
@@ -51,13 +55,15 @@ export function createLbfgs({ historySize, learningRate = 1 }: LbfgsOptions): Lb
     const pg = previous.grad;
     let sy = 0;
     let yy = 0;
+    let ss = 0;
     for (let i = 0; i < x.length; i++) {
       const si = (s[i] = Math.fround(x[i]! - px[i]!));
       const yi = (y[i] = Math.fround(grad[i]! - pg[i]!));
       sy += si * yi;
       yy += yi * yi;
+      ss += si * si;
     }
-    if (!(sy > CURVATURE_EPSILON)) return;
+    if (!(sy > CURVATURE_EPSILON * Math.sqrt(ss * yy))) return;
     history.push({ s, y, rho: 1 / sy, gamma: sy / yy });
     spare = history.length > historySize ? history.shift() : undefined;
   }
@@ -81,6 +87,7 @@ export function createLbfgs({ historySize, learningRate = 1 }: LbfgsOptions): Lb
       // Without curvature information −g has no natural scale, so cap the move at an L1 length of
       // learningRate. torch.optim.LBFGS does this on its first iteration only; we do it whenever the
       // history is empty (first step, after a restart, or while every pair failed the curvature test).
+      // A loss of small units then takes a small first step; the next one is scaled by its curvature.
       let stepLength = learningRate;
       if (history.length === 0) {
         let gradL1 = 0;

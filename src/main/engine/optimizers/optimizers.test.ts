@@ -122,10 +122,25 @@ describe('Adam', () => {
 });
 
 describe('gradient descent', () => {
-  it('moves by exactly −learningRate·g', async () => {
-    const x = Float32Array.of(1, 2, 3);
-    await createOptimizer({ kind: 'gd', learningRate: 0.5 }).step(x, () => ({ loss: 0, grad: Float32Array.of(2, -4, 0) }));
-    expect(Array.from(x)).toEqual([0, 4, 3]);
+  it('moves by −learningRate·g / mean|g|: the mean move is the learning rate, whatever the gradient\'s scale', async () => {
+    for (const scale of [1, 1e9]) {
+      const x = Float32Array.of(1, 2, 3);
+      await createOptimizer({ kind: 'gd', learningRate: 0.5 }).step(x, () => ({ loss: 0, grad: Float32Array.of(2 * scale, -4 * scale, 0) }));
+      expect(Array.from(x)).toEqual([0.5, 3, 3]);
+    }
+  });
+  it('halves the step each time the loss rises, and stands still on a zero gradient', async () => {
+    const x = Float32Array.of(0);
+    const optimizer = createOptimizer({ kind: 'gd', learningRate: 1 });
+    const moves: number[] = [];
+    for (const loss of [5, 4, 6, 7, 3]) {
+      const before = x[0]!;
+      await optimizer.step(x, () => ({ loss, grad: Float32Array.of(-1) }));
+      moves.push(x[0]! - before);
+    }
+    expect(moves).toEqual([1, 1, 0.5, 0.25, 0.25]);
+    await optimizer.step(x, () => ({ loss: 0, grad: Float32Array.of(0) }));
+    expect(Array.from(x)).toEqual([3]);
   });
 });
 
@@ -168,6 +183,15 @@ describe('L-BFGS', () => {
     expect(optimizer.pairs).toBe(0);
   });
 
+  it('converges whatever the loss\'s units (a loss 1e-9 times smaller keeps its curvature pairs)', async () => {
+    const scaled: Objective = (at) => {
+      const { loss, grad } = quadratic.objective(at);
+      return { loss: loss * 1e-9, grad: grad.map((g) => g * 1e-9) };
+    };
+    const [plain, small] = [await run({ kind: 'lbfgs', historySize: 5 }, quadratic.objective, origin, 60), await run({ kind: 'lbfgs', historySize: 5 }, scaled, origin, 60)];
+    expect(distance(plain.x, quadratic.optimum)).toBeLessThan(1e-3);
+    expect(distance(small.x, quadratic.optimum)).toBeLessThan(1e-3);
+  });
   it('throws on a non-finite gradient', async () => {
     const x = Float32Array.from(origin);
     const optimizer = createOptimizer({ kind: 'lbfgs', historySize: 5 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SETTINGS_VERSION } from '../../../common/settings.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -66,7 +67,9 @@ export function createPresets({ dataDir, vgg16Installed, onRecovered }: PresetsO
    * Saves a new preset. When the name is taken: 'fail' refuses (NAME_TAKEN), 'rename' suffixes it, and
    * 'replace' puts it in the place of the person's preset of that name (a built-in is never replaced).
    */
-  function add(name: string, description: string, settings: Preset['settings'], onClash: NameClash): Promise<Preset> {
+  function add(name: string, description: string, given: Preset['settings'], onClash: NameClash): Promise<Preset> {
+    // Stored with the units they were made in, so a later change of units reads them as they were meant.
+    const settings = { version: SETTINGS_VERSION, ...given };
     return change((presets) => {
       const taken = [...BUILT_IN_PRESETS, ...presets].map((p) => p.name);
       const replaced = onClash === 'replace' ? presets.find((p) => sameName(p.name, name)) : undefined;

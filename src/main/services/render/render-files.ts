@@ -58,7 +58,8 @@ export async function renderFiles(
   const [content, init, ...styles] = await Promise.all([
     request.content ? readImage(request.content, { maxLongSide: size }) : undefined,
     request.initImage ? readImage(request.initImage, { maxLongSide: size }) : undefined,
-    ...request.styles.map((style) => readImage(style.path, { maxLongSide: size })),
+    // A style scale above 1 sees the painting larger than the result.
+    ...request.styles.map((style) => readImage(style.path, { maxLongSide: Math.ceil(size * Math.max(1, request.settings.styleScale ?? 1)) })),
   ]);
   hooks.onPhase?.('network');
   const executor = await loadExecutor(backendInfo, request.models, request.settings.network);
