@@ -44,9 +44,9 @@ describe('start-up', () => {
     // The probe sees what it should: the studio and the services it builds are there.
     expect(loaded.some((url) => url.endsWith('/dist/main/services/library/index.js'))).toBe(true);
     // The engine's entry and what it imports are plain arithmetic the UI needs before any render (plans,
-    // sizes, memory rules, time estimates, which backend a render will likely get); any other engine
+    // sizes, memory rules, time estimates, colour statistics, which backend a render will likely get); any other engine
     // module means a runtime (engine/runtime.ts).
-    const light = /\/dist\/main\/engine\/(index|plan|sizes|speedometer|memory|backend\/expected)\.js$/;
+    const light = /\/dist\/main\/engine\/(index|plan|sizes|speedometer|memory|colour-stats|backend\/expected)\.js$/;
     const heavy = loaded.filter((url) => /\/node_modules\/(@tensorflow|h5wasm|sharp|@img|onnxruntime-node)\/|\/dist\/main\/engine\//.test(url) && !light.test(url));
     expect(heavy).toEqual([]);
   });

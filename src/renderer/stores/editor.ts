@@ -117,8 +117,18 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   /** Saves pending changes now; false when the library refused them (the reason is shown). */
-  async function save(): Promise<boolean> {
+  /** The save in flight: saves run one after another, so an older one can never land after a newer one. */
+  let lastSave: Promise<boolean> = Promise.resolve(true);
+
+  /** Saves the pair as it is now, after any save already under way (Render right after an edit renders the edit). */
+  function save(): Promise<boolean> {
     clearTimeout(saveTimer);
+    const next = lastSave.then(saveNow, saveNow);
+    lastSave = next;
+    return next;
+  }
+
+  async function saveNow(): Promise<boolean> {
     const input = payload.value;
     if (!input || !dirty.value) return true;
     const sent = snapshot.value;
