@@ -74,7 +74,10 @@ export async function createLibrary({ dataDir, samplesDir, chooseFolder, onNotic
       }
     }
   };
-  const renderPaths = (id: string): [string, string] => [join(storage.renders, fileNames.render(id)), join(storage.renders, fileNames.renderThumbnail(id))];
+  const renderPaths = (id: string): [string, string] => {
+    const [picture, thumbnail] = renderFiles(id);
+    return [join(storage.root, picture), join(storage.root, thumbnail)];
+  };
   /** The document without some records, their files named for the sweep in the same save (see pendingRemovals). */
   const removing = (doc: LibraryDocument, files: string[], change: Partial<LibraryDocument>): LibraryDocument =>
     ({ ...doc, ...change, pendingRemovals: [...doc.pendingRemovals, ...files] });

@@ -39,10 +39,8 @@ export interface Adoption {
 export async function adoptUnlisted(storage: LibraryStorage): Promise<Adoption> {
   const doc = await storage.read();
   const listed = listedFiles(doc);
-  const unlisted = async (dir: string, folder: string, pattern: RegExp): Promise<string[]> =>
-    (await entries(dir)).filter((name) => pattern.test(name) && !listed.has(join(folder, name)));
   const imageNames = (await entries(storage.images)).filter((name) => !name.startsWith('.') && !listed.has(join('images', name)));
-  const renderNames = await unlisted(storage.renders, 'renders', RENDER_FILE);
+  const renderNames = (await entries(storage.renders)).filter((name) => RENDER_FILE.test(name) && !listed.has(join('renders', name)));
   const found: Adoption = { images: [], pairs: [], renders: [], kept: [] };
   if (imageNames.length === 0 && renderNames.length === 0) return found;
 

@@ -53,7 +53,7 @@ export function imageFiles(image: { id: string; format: string }): string[] {
 }
 
 /** A render's files, relative to the data folder: the picture and its thumbnail. */
-export function renderFiles(id: string): string[] {
+export function renderFiles(id: string): [picture: string, thumbnail: string] {
   return [join('renders', fileNames.render(id)), join('renders', fileNames.renderThumbnail(id))];
 }
 
