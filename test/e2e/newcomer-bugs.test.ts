@@ -210,6 +210,12 @@ describe.skipIf(!hasChromium)('issue 19 bugs in Chromium (web mode)', { timeout:
     await s.byTestId('setting-scales').fill('32, 256');
     await s.byTestId('setting-iterations').fill('40, 20');
     await saved();
+    // This test is about the bar, not saving: wait until the server holds the new stages.
+    for (let tries = 0; tries < 200; tries++) {
+      const settings = (await pairs()).find((p) => p.name === PAIR)?.settings;
+      if (JSON.stringify(settings?.iterations) === '[40,20]' && JSON.stringify(settings?.scales) === '[32,256]') break;
+      await s.page.waitForTimeout(50);
+    }
     // Every state the panel shows, recorded in the page as it changes.
     await s.inPage(`(() => {
       window.__bars = [];
